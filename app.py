@@ -1,0 +1,18 @@
+"""Streamlit entry point: page configuration and routing only."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Realist workbench", page_icon=":material/hub:", layout="wide")
+
+PAGES = "workbench/ui/pages"
+navigation = st.navigation(
+    [
+        st.Page(f"{PAGES}/projects.py", title="Projects", icon=":material/folder:", default=True),
+        st.Page(f"{PAGES}/studies.py", title="Studies", icon=":material/article:"),
+        st.Page(f"{PAGES}/coding.py", title="Coding", icon=":material/edit_note:"),
+        st.Page(f"{PAGES}/configurations.py", title="Configurations", icon=":material/account_tree:"),
+        st.Page(f"{PAGES}/graphs.py", title="Graphs", icon=":material/hub:"),
+        st.Page(f"{PAGES}/export.py", title="Export", icon=":material/download:"),
+    ]
+)
+navigation.run()

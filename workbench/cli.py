@@ -1,0 +1,125 @@
+"""The ``workbench`` command: database upgrades, the demo project, projects and store statistics."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+from workbench.importers.errors import ImportProblem
+from workbench.services import database, demo, projects, stats
+from workbench.services.access import NotFound, PermissionDenied, current_username
+from workbench.store.db import Store, database_url
+
+EPILOG = (
+    "The store is WORKBENCH_DATABASE_URL (default: sqlite:///data/workbench.db); "
+    "the acting user is WORKBENCH_USER (default: your login name)."
+)
+
+
+def _open() -> Store:
+    return Store.open(database_url())
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    store = _open()
+    backup = database.upgrade_database(store, backup=not args.no_backup)
+    if backup:
+        print(f"backed up the database to {backup}")
+    print(f"database at the newest schema: {store.engine.url.render_as_string()}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    store = _open()
+    database.upgrade_database(store)
+    result = demo.load_demo(store, current_username())
+    verb = "loaded" if result.created else "already present, nothing changed:"
+    counts = stats.store_stats(store, current_username(), result.project_id) if result.created else None
+    print(f"{demo.DEMO_PROJECT!r} {verb} (project id {result.project_id})")
+    if counts:
+        print(", ".join(f"{v} {k}" for k, v in counts.items() if k != "projects"))
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    store = _open()
+    user = current_username()
+    project_id = projects.project_id_by_name(store, user, args.project) if args.project else None
+    counts = stats.store_stats(store, user, project_id)
+    if args.json:
+        print(json.dumps(counts))
+    else:
+        for name, value in counts.items():
+            print(f"{name:15} {value}")
+    return 0
+
+
+def cmd_project_create(args: argparse.Namespace) -> int:
+    project_id = projects.create_project(_open(), current_username(), args.name, args.description)
+    print(f"created project {args.name!r} (id {project_id})")
+    return 0
+
+
+def cmd_project_list(args: argparse.Namespace) -> int:
+    rows = projects.list_projects(_open(), current_username())
+    if not rows:
+        print("no projects yet: `workbench project create NAME` or `workbench demo`")
+    for p in rows:
+        print(
+            f"{p.name}  [{p.role}]  {p.studies} studies, {p.codings} codings, "
+            f"{p.configurations} configurations"
+        )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also used by the test that checks the README documents every command)."""
+    parser = argparse.ArgumentParser(
+        prog="workbench", description="Realist evidence synthesis workbench.", epilog=EPILOG
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    up = db_sub.add_parser("upgrade", help="bring the database to the newest schema")
+    up.add_argument(
+        "--no-backup", action="store_true", help="do not copy an SQLite file to <file>.bak before upgrading"
+    )
+    up.set_defaults(func=cmd_db_upgrade)
+
+    sub.add_parser(
+        "demo", help=f"load the sample corpus as the {demo.DEMO_PROJECT!r} project (idempotent)"
+    ).set_defaults(func=cmd_demo)
+
+    st = sub.add_parser(
+        "stats", help="count projects, studies, documents, codes, excerpts, codings and configurations"
+    )
+    st.add_argument("--project", metavar="NAME", help="count one project only")
+    st.add_argument("--json", action="store_true", help="print one JSON object")
+    st.set_defaults(func=cmd_stats)
+
+    project = sub.add_parser("project", help="create and list projects")
+    project_sub = project.add_subparsers(dest="project_command", required=True, metavar="ACTION")
+    create = project_sub.add_parser("create", help="create a project you own")
+    create.add_argument("name")
+    create.add_argument("--description", default="")
+    create.set_defaults(func=cmd_project_create)
+    project_sub.add_parser("list", help="list your projects").set_defaults(func=cmd_project_list)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``workbench`` command."""
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except (ImportProblem, NotFound, PermissionDenied, projects.ProjectExists, ValueError) as exc:
+        print(f"workbench: error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

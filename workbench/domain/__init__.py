@@ -1,0 +1,1 @@
+"""Pure domain model: spans, codebook rules, configurations. No Streamlit, SQLAlchemy or spaCy here."""

@@ -1,0 +1,1 @@
+"""plotly figures of configurations (filled by a later issue)."""

@@ -1,0 +1,1 @@
+"""Adapters that read study files, references and characteristics into domain values."""

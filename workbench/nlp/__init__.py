@@ -1,0 +1,1 @@
+"""spaCy-based excerpt suggestion (filled by a later issue)."""

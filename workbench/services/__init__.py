@@ -1,0 +1,1 @@
+"""Use cases. Each function owns its transaction; the UI and the CLI call only these."""

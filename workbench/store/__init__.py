@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy 2 schema, engine setup and queries that never commit."""

@@ -1,0 +1,60 @@
+"""Projects page: the user's reviews, creating one, and loading the demo project."""
+
+import streamlit as st
+
+from workbench.services import demo, projects
+from workbench.ui import resources, state
+from workbench.ui.widgets import project_picker
+
+st.title("Projects")
+store, user = resources.store(), resources.username()
+current = project_picker()
+summaries = projects.list_projects(store, user)
+
+if not summaries:
+    st.info(
+        "The store is empty. **Create a project** for your review below, or **load the demo "
+        "project**: a fictional realist review of peer support (13 studies, an APPEAR codebook, "
+        "gold codings and configurations) to explore the workbench."
+    )
+else:
+    st.dataframe(
+        [
+            {
+                "Project": p.name,
+                "Your role": p.role,
+                "Studies": p.studies,
+                "Codes": p.codes,
+                "Codings": p.codings,
+                "Configurations": p.configurations,
+            }
+            for p in summaries
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+    if current is not None:
+        st.caption(f"Working in **{current.name}**. Choose another project in the sidebar.")
+
+left, right = st.columns(2)
+with left, st.form("create_project", clear_on_submit=True):
+    st.subheader("New project")
+    name = st.text_input("Name", placeholder="e.g. Peer support in mental health")
+    description = st.text_area("Review question or description", height=80)
+    if st.form_submit_button("Create project", type="primary"):
+        try:
+            new_id = projects.create_project(store, user, name, description)
+        except (ValueError, projects.ProjectExists) as exc:
+            st.error(str(exc))
+        else:
+            state.set_current_project_id(new_id)
+            st.rerun()
+
+with right:
+    st.subheader("Demo project")
+    st.write(f"Load **{demo.DEMO_PROJECT}** from the bundled sample corpus (safe to repeat).")
+    if st.button("Load demo project", key="load_demo"):
+        with st.spinner("Loading the sample corpus…"):
+            result = demo.load_demo(store, user)
+        state.set_current_project_id(result.project_id)
+        st.rerun()

@@ -1,0 +1,18 @@
+"""Typed accessors for the session state the pages share (no raw string keys in pages)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+_PROJECT = "current_project_id"
+
+
+def current_project_id() -> int | None:
+    """The project the user is working in, if one is chosen."""
+    value = st.session_state.get(_PROJECT)
+    return value if isinstance(value, int) else None
+
+
+def set_current_project_id(project_id: int | None) -> None:
+    """Choose the project the other pages work in."""
+    st.session_state[_PROJECT] = project_id
