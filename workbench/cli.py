@@ -34,6 +34,9 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     store = _open()
     database.upgrade_database(store)
+    if args.if_empty and stats.store_stats(store, current_username())["projects"]:
+        print("the store already holds projects; demo not loaded (--if-empty)")
+        return 0
     result = demo.load_demo(store, current_username())
     verb = "loaded" if result.created else "already present, nothing changed:"
     counts = stats.store_stats(store, current_username(), result.project_id) if result.created else None
@@ -89,9 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     up.set_defaults(func=cmd_db_upgrade)
 
-    sub.add_parser(
+    demo_cmd = sub.add_parser(
         "demo", help=f"load the sample corpus as the {demo.DEMO_PROJECT!r} project (idempotent)"
-    ).set_defaults(func=cmd_demo)
+    )
+    demo_cmd.add_argument("--if-empty", action="store_true",
+                          help="load only into a store with no projects (used by `make run`)")
+    demo_cmd.set_defaults(func=cmd_demo)
 
     st = sub.add_parser(
         "stats", help="count projects, studies, documents, codes, excerpts, codings and configurations"

@@ -81,7 +81,7 @@ def projects_of(session: Session, user_id: int) -> list[tuple[Project, Membershi
         .where(Membership.user_id == user_id)
         .order_by(Project.name)
     )
-    return [(p, m) for p, m in rows.tuples()]
+    return [(p, m) for p, m in rows]
 
 
 def studies_of(session: Session, project_id: int) -> list[tuple[Study, int, int]]:
@@ -102,4 +102,4 @@ def studies_of(session: Session, project_id: int) -> list[tuple[Study, int, int]
         .where(Study.project_id == project_id)
         .order_by(Study.key)
     )
-    return [(s, int(d), int(e)) for s, d, e in rows.tuples()]
+    return [(s, int(d), int(e)) for s, d, e in rows]

@@ -10,11 +10,15 @@ from workbench.store.db import Store, database_url
 
 
 @st.cache_resource(show_spinner="Opening the store…")
-def store() -> Store:
-    """The store, upgraded to the newest schema on first use (an SQLite file is backed up first)."""
-    opened = Store.open(database_url())
+def _open_store(url: str) -> Store:
+    opened = Store.open(url)
     database.upgrade_database(opened)
     return opened
+
+
+def store() -> Store:
+    """The store, upgraded to the newest schema on first use (an SQLite file is backed up first)."""
+    return _open_store(database_url())
 
 
 def username() -> str:

@@ -1,0 +1,68 @@
+"""The `workbench` command as a script uses it: upgrade, demo, stats; and its help is documented."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from workbench.cli import build_parser
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def workbench(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "WORKBENCH_DATABASE_URL": url, "WORKBENCH_USER": "cli-user"}
+    return subprocess.run(
+        [sys.executable, "-m", "workbench.cli", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("empty_database_url", ["sqlite", "postgresql"], indirect=True)
+def test_upgrade_then_demo_twice_leaves_the_same_counts(empty_database_url):
+    assert workbench(empty_database_url, "db", "upgrade").returncode == 0
+    first = workbench(empty_database_url, "demo")
+    assert first.returncode == 0, first.stderr
+    assert "loaded" in first.stdout
+    counts = json.loads(workbench(empty_database_url, "stats", "--json").stdout)
+    again = workbench(empty_database_url, "demo")
+    assert "already present" in again.stdout
+    assert json.loads(workbench(empty_database_url, "stats", "--json").stdout) == counts
+    assert counts["projects"] == 1 and counts["studies"] >= 12
+    demo = json.loads(
+        workbench(empty_database_url, "stats", "--project", "Peer support demo", "--json").stdout
+    )
+    assert demo == counts
+
+
+@pytest.mark.parametrize("empty_database_url", ["sqlite"], indirect=True)
+def test_stats_of_an_unknown_project_is_a_clear_error(empty_database_url):
+    workbench(empty_database_url, "db", "upgrade")
+    result = workbench(empty_database_url, "stats", "--project", "Nope", "--json")
+    assert result.returncode == 1
+    assert result.stderr.strip() == "workbench: error: no project named 'Nope'"
+
+
+def _commands(parser, prefix=()):
+    for action in parser._subparsers._group_actions if parser._subparsers else []:
+        for name, sub in action.choices.items():
+            if sub._subparsers:
+                yield from _commands(sub, (*prefix, name))
+            else:
+                yield " ".join((*prefix, name))
+
+
+def test_every_cli_command_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = list(_commands(build_parser()))
+    assert "db upgrade" in commands and "stats" in commands
+    missing = [c for c in commands if f"workbench {c}" not in readme]
+    assert missing == []
