@@ -24,9 +24,11 @@ def measure(url: str) -> None:
     counts = stats.store_stats(store, "benchmark")
     store.dispose()
     backend = url.split(":", 1)[0]
-    print(f"{backend:22} migrate {migrated - started:6.2f} s   load demo {loaded - migrated:6.2f} s   "
-          f"({counts['studies']} studies, {counts['codings']} codings, "
-          f"{counts['configurations']} configurations)")
+    print(
+        f"{backend:22} migrate {migrated - started:6.2f} s   load demo {loaded - migrated:6.2f} s   "
+        f"({counts['studies']} studies, {counts['codings']} codings, "
+        f"{counts['configurations']} configurations)"
+    )
 
 
 def main() -> None:

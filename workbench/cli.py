@@ -95,8 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo_cmd = sub.add_parser(
         "demo", help=f"load the sample corpus as the {demo.DEMO_PROJECT!r} project (idempotent)"
     )
-    demo_cmd.add_argument("--if-empty", action="store_true",
-                          help="load only into a store with no projects (used by `make run`)")
+    demo_cmd.add_argument(
+        "--if-empty", action="store_true", help="load only into a store with no projects (used by `make run`)"
+    )
     demo_cmd.set_defaults(func=cmd_demo)
 
     st = sub.add_parser(

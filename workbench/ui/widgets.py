@@ -8,9 +8,10 @@ from workbench.services.projects import ProjectSummary, list_projects
 from workbench.ui import resources, state
 
 
-def project_picker() -> ProjectSummary | None:
+def project_picker(projects: list[ProjectSummary] | None = None) -> ProjectSummary | None:
     """Sidebar choice of the current project; returns it, or None when the user has none."""
-    projects = list_projects(resources.store(), resources.username())
+    if projects is None:
+        projects = list_projects(resources.store(), resources.username())
     if not projects:
         return None
     ids = [p.id for p in projects]

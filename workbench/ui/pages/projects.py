@@ -8,8 +8,8 @@ from workbench.ui.widgets import project_picker
 
 st.title("Projects")
 store, user = resources.store(), resources.username()
-current = project_picker()
 summaries = projects.list_projects(store, user)
+current = project_picker(summaries)
 
 if not summaries:
     st.info(
