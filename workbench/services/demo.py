@@ -14,10 +14,10 @@ from workbench.importers.errors import ImportProblem
 from workbench.importers.sample_corpus import SAMPLE_CORPUS, CorpusStudy, read_sample_corpus
 from workbench.services.access import ensure_user
 from workbench.services.codebook import add_codes
+from workbench.services.projects import add_project
 from workbench.store import queries
-from workbench.store.audit import record
 from workbench.store.db import Store
-from workbench.store.enums import AuditAction, CodingOrigin, Rating, Role
+from workbench.store.enums import CodingOrigin, Rating, Role
 from workbench.store.models import (
     Code,
     Coding,
@@ -27,12 +27,15 @@ from workbench.store.models import (
     ElementEvidence,
     Excerpt,
     Membership,
-    Project,
     Study,
     User,
 )
 
 DEMO_PROJECT = "Peer support demo"
+DEMO_DESCRIPTION = (
+    "Fictional realist review of peer support, built on the APPEAR framework. "
+    "Studies, authors and journals are invented (see sample_corpus/README.md)."
+)
 DEMO_REVIEWERS = {"alice": "Alice (reviewer)", "bob": "Bob (reviewer)"}
 
 
@@ -53,16 +56,7 @@ def load_demo(store: Store, username: str, corpus: Path = SAMPLE_CORPUS) -> Demo
     data = read_sample_corpus(corpus)
     with store.transaction() as session:
         owner = ensure_user(session, username)
-        project = Project(
-            name=DEMO_PROJECT,
-            description=(
-                "Fictional realist review of peer support, built on the APPEAR framework. "
-                "Studies, authors and journals are invented (see sample_corpus/README.md)."
-            ),
-        )
-        session.add(project)
-        session.flush()
-        session.add(Membership(project_id=project.id, user_id=owner.id, role=Role.OWNER))
+        project = add_project(session, owner, DEMO_PROJECT, DEMO_DESCRIPTION)
         coders = {name: ensure_user(session, name, label) for name, label in DEMO_REVIEWERS.items()}
         for coder in coders.values():
             if coder.id != owner.id:
@@ -71,19 +65,6 @@ def load_demo(store: Store, username: str, corpus: Path = SAMPLE_CORPUS) -> Demo
         documents = {s.key: _add_study(session, project.id, s) for s in data.studies}
         codings = _add_codings(session, data.gold, documents, codes, coders)
         _add_configurations(session, project.id, owner.id, data.gold, codes, codings)
-        record(
-            session,
-            action=AuditAction.CREATE,
-            entity_type="project",
-            entity_id=project.id,
-            user_id=owner.id,
-            project_id=project.id,
-            after={
-                "name": DEMO_PROJECT,
-                "source": "sample corpus",
-                "counts": queries.counts(session, project.id),
-            },
-        )
         return DemoResult(project.id, created=True)
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from workbench.services.access import NotFound, ensure_user, require_member
 from workbench.store import queries
 from workbench.store.audit import record
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, Role
-from workbench.store.models import Membership, Project
+from workbench.store.models import Membership, Project, User
 
 
 class ProjectExists(ValueError):
@@ -41,23 +42,27 @@ def create_project(store: Store, username: str, name: str, description: str = ""
         with store.transaction() as session:
             if queries.project_by_name(session, name):
                 raise ProjectExists(f"a project named {name!r} already exists")
-            user = ensure_user(session, username)
-            project = Project(name=name, description=description)
-            session.add(project)
-            session.flush()
-            session.add(Membership(project_id=project.id, user_id=user.id, role=Role.OWNER))
-            record(
-                session,
-                action=AuditAction.CREATE,
-                entity_type="project",
-                entity_id=project.id,
-                user_id=user.id,
-                project_id=project.id,
-                after={"name": name},
-            )
-            return project.id
+            return add_project(session, ensure_user(session, username), name, description).id
     except IntegrityError:
         raise ProjectExists(f"a project named {name!r} already exists") from None
+
+
+def add_project(session: Session, owner: User, name: str, description: str = "") -> Project:
+    """Insert a project with its owner's membership and the audit entry (inside a transaction)."""
+    project = Project(name=name, description=description)
+    session.add(project)
+    session.flush()
+    session.add(Membership(project_id=project.id, user_id=owner.id, role=Role.OWNER))
+    record(
+        session,
+        action=AuditAction.CREATE,
+        entity_type="project",
+        entity_id=project.id,
+        user_id=owner.id,
+        project_id=project.id,
+        after={"name": name},
+    )
+    return project
 
 
 def list_projects(store: Store, username: str) -> list[ProjectSummary]:
