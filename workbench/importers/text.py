@@ -1,33 +1,26 @@
-"""Extract the text a study document will store: TXT/Markdown, DOCX and PDF (text layer)."""
+"""Extract the text a study document will store: TXT/Markdown, DOCX, PDF (text layer) and HTML."""
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import io
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from workbench.importers.encoding import decode_text
 from workbench.importers.errors import ImportProblem
+from workbench.importers.html import extract_html
+from workbench.importers.pdf import extract_pdf
+from workbench.importers.text_types import ExtractedText
 
 MEDIA_TYPES = {
     ".txt": "text/plain",
     ".md": "text/markdown",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".pdf": "application/pdf",
+    ".html": "text/html",
+    ".htm": "text/html",
 }
-
-
-@dataclass
-class ExtractedText:
-    """A document's text as it will be stored, with each page's start offset (PDF only)."""
-
-    text: str
-    media_type: str
-    page_starts: list[int] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    sha256: str = ""
 
 
 def extract_file(path: Path) -> ExtractedText:
@@ -46,27 +39,14 @@ def extract_bytes(filename: str, data: bytes) -> ExtractedText:
         result = decode_text(filename, data)
     elif suffix == ".docx":
         result = _docx(filename, data)
+    elif suffix == ".pdf":
+        result = extract_pdf(filename, data)
     else:
-        result = _pdf(filename, data)
+        result = extract_html(filename, data)
     result.sha256 = hashlib.sha256(data).hexdigest()
     if not result.text.strip():
         raise ImportProblem(filename, "no text could be extracted")
     return result
-
-
-def decode_text(filename: str, data: bytes) -> ExtractedText:
-    """UTF-8 (BOM removed), UTF-16 with BOM, else Latin-1 with a warning."""
-    media = MEDIA_TYPES.get(Path(filename).suffix.lower(), "text/plain")
-    if data.startswith(codecs.BOM_UTF8):
-        return ExtractedText(data[len(codecs.BOM_UTF8) :].decode("utf-8"), media)
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return ExtractedText(data.decode("utf-16"), media)
-    try:
-        return ExtractedText(data.decode("utf-8"), media)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        warning = f"{filename}: not valid UTF-8 (line {line}); read as Latin-1"
-        return ExtractedText(data.decode("latin-1"), media, warnings=[warning])
 
 
 def _docx(filename: str, data: bytes) -> ExtractedText:
@@ -83,30 +63,3 @@ def _docx(filename: str, data: bytes) -> ExtractedText:
         for row in table.rows:
             blocks.append("\t".join(cell.text for cell in row.cells))
     return ExtractedText("\n\n".join(blocks), MEDIA_TYPES[".docx"])
-
-
-def _pdf(filename: str, data: bytes) -> ExtractedText:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise ImportProblem(filename, "the PDF is encrypted; save an unprotected copy")
-        pages = []
-        for number, page in enumerate(reader.pages, start=1):
-            try:
-                pages.append((page.extract_text() or "").strip())
-            except Exception as exc:
-                raise ImportProblem(filename, f"text extraction failed: {exc}", f"page {number}") from None
-    except PdfReadError as exc:
-        raise ImportProblem(filename, f"not a readable PDF: {exc}") from None
-    if not any(pages):
-        raise ImportProblem(filename, "the PDF has no text layer (scanned?); it needs OCR first")
-    text, starts = "", []
-    for page_text in pages:
-        if text:
-            text += "\n\n"
-        starts.append(len(text))
-        text += page_text
-    return ExtractedText(text, MEDIA_TYPES[".pdf"], page_starts=starts)
