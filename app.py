@@ -6,13 +6,20 @@ st.set_page_config(page_title="Realist workbench", page_icon=":material/hub:", l
 
 PAGES = "workbench/ui/pages"
 navigation = st.navigation(
-    [
-        st.Page(f"{PAGES}/projects.py", title="Projects", icon=":material/folder:", default=True),
-        st.Page(f"{PAGES}/studies.py", title="Studies", icon=":material/article:"),
-        st.Page(f"{PAGES}/coding.py", title="Coding", icon=":material/edit_note:"),
-        st.Page(f"{PAGES}/configurations.py", title="Configurations", icon=":material/account_tree:"),
-        st.Page(f"{PAGES}/graphs.py", title="Graphs", icon=":material/hub:"),
-        st.Page(f"{PAGES}/export.py", title="Export", icon=":material/download:"),
-    ]
+    {
+        "Review": [
+            st.Page(f"{PAGES}/projects.py", title="Projects", icon=":material/folder:", default=True),
+            st.Page(f"{PAGES}/import_studies.py", title="Import", icon=":material/upload_file:"),
+            st.Page(f"{PAGES}/studies.py", title="Studies", icon=":material/article:"),
+            st.Page(f"{PAGES}/characteristics.py", title="Characteristics", icon=":material/table_edit:"),
+            st.Page(f"{PAGES}/appraisal.py", title="Appraisal", icon=":material/fact_check:"),
+        ],
+        "Synthesis": [
+            st.Page(f"{PAGES}/coding.py", title="Coding", icon=":material/edit_note:"),
+            st.Page(f"{PAGES}/configurations.py", title="Configurations", icon=":material/account_tree:"),
+            st.Page(f"{PAGES}/graphs.py", title="Graphs", icon=":material/hub:"),
+            st.Page(f"{PAGES}/export.py", title="Export", icon=":material/download:"),
+        ],
+    }
 )
 navigation.run()

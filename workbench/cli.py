@@ -1,4 +1,4 @@
-"""The ``workbench`` command: database upgrades, the demo project, projects and store statistics."""
+"""The ``workbench`` command: database, demo project, projects, import, text extraction, statistics."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
+from workbench.importers.archive import from_path, walk
 from workbench.importers.errors import ImportProblem
-from workbench.services import database, demo, projects, stats
+from workbench.importers.text import extract_file
+from workbench.services import database, demo, importing, projects, stats
 from workbench.services.access import NotFound, PermissionDenied, current_username
 from workbench.store.db import Store, database_url
 
@@ -77,6 +80,49 @@ def cmd_project_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_extract(args: argparse.Namespace) -> int:
+    extracted = extract_file(Path(args.path))
+    for warning in extracted.warnings:
+        print(f"workbench: warning: {warning}", file=sys.stderr)
+    if args.pages_json:
+        print(json.dumps(extracted.page_starts))
+    else:
+        sys.stdout.buffer.write(extracted.text.encode("utf-8"))
+        sys.stdout.flush()
+    return 0
+
+
+def _progress_bar(done: int, total: int, name: str) -> None:
+    if not sys.stderr.isatty():
+        if done < total:
+            print(f"[{done + 1}/{total}] {name}", file=sys.stderr)
+        return
+    width = 30
+    filled = width * done // max(total, 1)
+    sys.stderr.write(f"\r[{'#' * filled}{'-' * (width - filled)}] {done}/{total} {name[:40]:40}")
+    if done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    store = _open()
+    user = current_username()
+    project_id = projects.project_id_by_name(store, user, args.project)
+    files = []
+    for path in walk([Path(p) for p in args.paths]):
+        if not path.exists():
+            raise ImportProblem(str(path), "no such file or folder")
+        files.append(from_path(path))
+    summary = importing.import_files(
+        store, user, project_id, files, on_duplicate=args.on_duplicate, progress=_progress_bar
+    )
+    for outcome in summary.outcomes:
+        print(f"{outcome.status.value:15} {outcome.filename}: {outcome.message}")
+    print(summary.headline())
+    return 1 if summary.count(importing.Status.FAILED) else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used by the test that checks the README documents every command)."""
     parser = argparse.ArgumentParser(
@@ -106,6 +152,20 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--project", metavar="NAME", help="count one project only")
     st.add_argument("--json", action="store_true", help="print one JSON object")
     st.set_defaults(func=cmd_stats)
+
+    extract = sub.add_parser("extract", help="print the text the importer would store (no database)")
+    extract.add_argument("path", help="a PDF, DOCX, TXT, Markdown or HTML file")
+    extract.add_argument("--pages-json", action="store_true", help="print page start offsets as JSON instead")
+    extract.set_defaults(func=cmd_extract)
+
+    imp = sub.add_parser("import", help="import full texts, references, characteristics, zips")
+    imp.add_argument("--project", metavar="NAME", required=True)
+    imp.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (folders are recursed)")
+    imp.add_argument(
+        "--on-duplicate", choices=["skip", "merge"], default="skip",
+        help="skip duplicates (default) or merge them into the existing study",
+    )  # fmt: skip
+    imp.set_defaults(func=cmd_import)
 
     project = sub.add_parser("project", help="create and list projects")
     project_sub = project.add_subparsers(dest="project_command", required=True, metavar="ACTION")

@@ -10,7 +10,17 @@ from workbench.services.database import upgrade_database
 from workbench.store.db import Store
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = ["projects", "studies", "coding", "configurations", "graphs", "export"]
+PAGES = [
+    "projects",
+    "import_studies",
+    "studies",
+    "characteristics",
+    "appraisal",
+    "coding",
+    "configurations",
+    "graphs",
+    "export",
+]
 USER = "ui-tester"
 
 
@@ -81,7 +91,7 @@ def test_the_studies_page_lists_the_demo_studies_and_filters_them(demo_app):
     table = at.dataframe[0].value
     assert len(table) >= 12
     assert table["Title"].str.len().min() > 10
-    at.multiselect[0].select("tuberculosis").run()
+    at.multiselect(key="filter_Discipline").select("tuberculosis").run()
     filtered = at.dataframe[0].value
     assert len(filtered) == 1 and filtered["Discipline"].tolist() == ["tuberculosis"]
 

@@ -58,3 +58,19 @@ def short_citation(authors: list[str], year: int | None) -> str:
     if len(surnames) == 2:
         return f"{surnames[0]} & {surnames[1]}, {when}"
     return f"{surnames[0]} et al., {when}"
+
+
+def citation_key(authors: list[str], year: int | None, title: str) -> str:
+    """A BibTeX-style key such as ``okafor2023being`` for a study known only by its reference."""
+    surname = normalise_title(authors[0].split(",")[0]).replace(" ", "") if authors else "anon"
+    words = [w for w in normalise_title(title).split() if len(w) > 3]
+    return f"{surname}{year or ''}{words[0] if words else ''}"[:60] or "study"
+
+
+def first_line_title(text: str) -> str:
+    """The first non-empty line of a text, as a stand-in title (Markdown '#' removed)."""
+    for line in text.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line[:300]
+    return ""

@@ -10,7 +10,8 @@ import yaml
 
 from workbench.domain.codebook import CodeKind, CodeSpec, iter_codes, parse_codebook
 from workbench.domain.gold import GoldCoding, parse_gold
-from workbench.domain.studies import Reference, find_doi, normalise_title
+from workbench.domain.matching import match_reference
+from workbench.domain.studies import Reference
 from workbench.importers.characteristics import parse_characteristics
 from workbench.importers.errors import ImportProblem
 from workbench.importers.references import parse_ris
@@ -67,23 +68,10 @@ def read_sample_corpus(folder: Path = SAMPLE_CORPUS) -> SampleCorpus:
         if path.suffix.lower() not in MEDIA_TYPES:
             continue
         extracted = extract_file(path)
-        reference = match_reference(extracted.text, ris.references)
-        if reference is None:
+        found = match_reference(extracted.text[:3000], ris.references)
+        if found is None:
             raise ImportProblem(path.name, "no reference in references.ris matches its DOI or title")
         studies.append(
-            CorpusStudy(path.stem, path.name, extracted, reference, characteristics.get(path.stem, {}))
+            CorpusStudy(path.stem, path.name, extracted, found[0], characteristics.get(path.stem, {}))
         )
     return SampleCorpus(codebook, studies, gold)
-
-
-def match_reference(text: str, references: list[Reference]) -> Reference | None:
-    """The reference whose DOI the text cites, else the one whose title opens the text."""
-    doi = find_doi(text[:3000])
-    for ref in references:
-        if doi and ref.doi == doi:
-            return ref
-    head = normalise_title(text[:600])
-    for ref in references:
-        if ref.title and head.startswith(normalise_title(ref.title)):
-            return ref
-    return None

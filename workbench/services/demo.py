@@ -15,9 +15,10 @@ from workbench.importers.sample_corpus import SAMPLE_CORPUS, CorpusStudy, read_s
 from workbench.services.access import ensure_user
 from workbench.services.codebook import add_codes
 from workbench.services.projects import add_project
+from workbench.services.study_rows import apply_characteristics, attach_document, new_study
 from workbench.store import queries
 from workbench.store.db import Store
-from workbench.store.enums import CodingOrigin, Rating, Role
+from workbench.store.enums import CodingOrigin, Role
 from workbench.store.models import (
     Code,
     Coding,
@@ -27,7 +28,6 @@ from workbench.store.models import (
     ElementEvidence,
     Excerpt,
     Membership,
-    Study,
     User,
 )
 
@@ -68,48 +68,10 @@ def load_demo(store: Store, username: str, corpus: Path = SAMPLE_CORPUS) -> Demo
         return DemoResult(project.id, created=True)
 
 
-def _rating(value: str) -> Rating | None:
-    return Rating(value) if value else None
-
-
 def _add_study(session: Session, project_id: int, item: CorpusStudy) -> Document:
-    ref, chars = item.reference, item.characteristics
-    study = Study(
-        project_id=project_id,
-        key=item.key,
-        title=ref.title,
-        authors=ref.authors,
-        year=ref.year,
-        journal=ref.journal,
-        volume=ref.volume,
-        issue=ref.issue,
-        pages=ref.pages,
-        doi=ref.doi,
-        abstract=ref.abstract,
-        keywords=ref.keywords,
-        country=chars.get("country", ""),
-        setting=chars.get("setting", ""),
-        discipline=chars.get("discipline", ""),
-        participants=chars.get("participants"),
-        method=chars.get("method", ""),
-        extras=chars.get("extras", {}),
-        relevance=_rating(chars.get("relevance", "")),
-        rigour=_rating(chars.get("rigour", "")),
-        rigour_note=chars.get("rigour_note", ""),
-    )
-    session.add(study)
-    session.flush()
-    document = Document(
-        study_id=study.id,
-        text=item.extracted.text,
-        source_filename=item.filename,
-        media_type=item.extracted.media_type,
-        sha256=item.extracted.sha256,
-        page_starts=item.extracted.page_starts,
-    )
-    session.add(document)
-    session.flush()
-    return document
+    study = new_study(session, project_id, item.key, item.reference)
+    apply_characteristics(study, item.characteristics)
+    return attach_document(session, study, item.filename, item.extracted)
 
 
 def _add_codings(

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workbench.domain.appraisal import casp_summary
+from workbench.domain.spans import page_of
 from workbench.domain.studies import short_citation
-from workbench.services.access import require_member
+from workbench.services.access import NotFound, require_member
 from workbench.store import queries
 from workbench.store.db import Store
+from workbench.store.models import Study
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,8 @@ class StudyRow:
     method: str
     relevance: str
     rigour: str
+    casp: str
+    extras: dict[str, object]
     documents: int
     excerpts: int
 
@@ -52,8 +57,44 @@ def list_studies(store: Store, username: str, project_id: int) -> list[StudyRow]
                 s.method,
                 s.relevance.value if s.relevance else "",
                 s.rigour.value if s.rigour else "",
+                casp_summary(s.casp),
+                dict(s.extras),
                 documents,
                 excerpts,
             )
             for s, documents, excerpts in queries.studies_of(session, project_id)
         ]
+
+
+@dataclass(frozen=True)
+class StudyText:
+    """A study's full text split at its page boundaries, for the reader view."""
+
+    study_id: int
+    citation: str
+    title: str
+    filename: str
+    pages: list[tuple[int | None, str]]
+
+
+def read_study(store: Store, username: str, study_id: int) -> StudyText | None:
+    """The first full text of a study as (page number or None, text) parts; None when it has none."""
+    with store.transaction() as session:
+        study = session.get(Study, study_id)
+        if study is None:
+            raise NotFound(f"study {study_id} does not exist")
+        require_member(session, study.project_id, username)
+        if not study.documents:
+            return None
+        document = study.documents[0]
+        text, starts = document.text, document.page_starts
+        if not starts:
+            pages: list[tuple[int | None, str]] = [(None, text)]
+        else:
+            bounds = [*starts, len(text)]
+            pages = [
+                (page_of(bounds[i], starts), text[bounds[i] : bounds[i + 1]]) for i in range(len(starts))
+            ]
+        return StudyText(
+            study.id, short_citation(study.authors, study.year), study.title, document.source_filename, pages
+        )

@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from workbench.domain.characteristics import FieldType
 from workbench.domain.codebook import CodeKind
 from workbench.domain.configurations import CodingMode, ConfigurationStatus, ElementRole
 from workbench.store.base import Base, utcnow
@@ -124,6 +125,20 @@ class Study(Base):
     __mapper_args__ = {"version_id_col": version_id}
 
     documents: Mapped[list[Document]] = relationship(back_populates="study")
+
+
+class ExtractionFieldDef(Base):
+    """A project-defined data extraction field; study values live in ``Study.extras[name]``."""
+
+    __tablename__ = "extraction_fields"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    type: Mapped[FieldType] = mapped_column(_enum(FieldType, "field_type"))
+    choices: Mapped[list[str]] = mapped_column(default=list)
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Document(Base):
