@@ -10,16 +10,20 @@ from workbench.services.database import upgrade_database
 from workbench.store.db import Store
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = ["projects", "import_studies", "studies", "characteristics", "appraisal", "coding", "codebook", "configurations", "theory", "memos", "graphs", "export", "audit"]
+PAGES = [
     "projects",
     "import_studies",
     "studies",
     "characteristics",
     "appraisal",
     "coding",
+    "codebook",
     "configurations",
+    "theory",
+    "memos",
     "graphs",
     "export",
+    "audit",
 ]
 USER = "ui-tester"
 
