@@ -16,9 +16,15 @@ navigation = st.navigation(
         ],
         "Synthesis": [
             st.Page(f"{PAGES}/coding.py", title="Coding", icon=":material/edit_note:"),
-            st.Page(f"{PAGES}/configurations.py", title="Configurations", icon=":material/account_tree:"),
+            st.Page(f"{PAGES}/codebook.py", title="Codebook", icon=":material/account_tree:"),
+            st.Page(f"{PAGES}/configurations.py", title="Configurations", icon=":material/schema:"),
+            st.Page(f"{PAGES}/theory.py", title="Programme theory", icon=":material/history:"),
+            st.Page(f"{PAGES}/memos.py", title="Memos", icon=":material/sticky_note_2:"),
             st.Page(f"{PAGES}/graphs.py", title="Graphs", icon=":material/hub:"),
+        ],
+        "Publish": [
             st.Page(f"{PAGES}/export.py", title="Export", icon=":material/download:"),
+            st.Page(f"{PAGES}/audit.py", title="Audit log", icon=":material/manage_history:"),
         ],
     }
 )
