@@ -30,28 +30,31 @@ DAMAGED = "the page's content is damaged (it cannot be decompressed)"
 
 @dataclass
 class _Page:
-    """One page as read from the PDF: its rows of upright words and any rotated text."""
+    """One page as read from the PDF: rows of upright words, then rows of any text turned sideways."""
 
-    rows: list[Row]
+    frames: list[list[Row]]
     height: float
-    rotated: str
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.frames)
 
 
 def extract_pdf(filename: str, data: bytes) -> ExtractedText:
     """The text layer in reading order; pages joined by a blank line, each page's start recorded."""
     _check_complete(filename, data)
     pages = list(_read_pages(filename, data))
-    empty = [n for n, page in enumerate(pages, start=1) if not page.rows and not page.rotated]
+    empty = [n for n, page in enumerate(pages, start=1) if page.empty]
     if len(empty) == len(pages):
         raise ImportProblem(filename, NO_TEXT)
-    running = running_rows([(page.rows, page.height) for page in pages])
-    lines = [
-        reading_order([row for i, row in enumerate(page.rows) if i not in drop])
+    running = running_rows([(page.frames[0], page.height) for page in pages])
+    frames = [
+        [[row for i, row in enumerate(page.frames[0]) if i not in drop], *page.frames[1:]]
         for page, drop in zip(pages, running, strict=True)
     ]
     text = ""
     starts: list[int] = []
-    for page_text in _page_texts(pages, lines):
+    for page_text in _page_texts([[reading_order(rows) for rows in page] for page in frames]):
         if starts:
             text += "\n\n"
         starts.append(len(text))
@@ -63,20 +66,18 @@ def extract_pdf(filename: str, data: bytes) -> ExtractedText:
     return ExtractedText(text, PDF_MEDIA_TYPE, page_starts=starts, warnings=warnings)
 
 
-def _page_texts(pages: list[_Page], lines: list[list[Line]]) -> list[str]:
-    """Each page's paragraphs, separated by blank lines, lines within a paragraph by newlines."""
+def _page_texts(pages: list[list[list[Line]]]) -> list[str]:
+    """Each page's paragraphs (upright text first, then sideways text), separated by blank lines."""
+    all_lines = [lines for page in pages for lines in page]
     vocabulary = Vocabulary()
-    for page_lines in lines:
-        for line in page_lines:
+    for lines in all_lines:
+        for line in lines:
             vocabulary.add(line.text)
-    gap = usual_gap(lines)
+    gap = usual_gap(all_lines)
     texts = []
-    for page, page_lines in zip(pages, lines, strict=True):
-        groups = paragraphs(page_lines, gap)
-        blocks = [join_lines([line.text for line in group], vocabulary) for group in groups]
-        if page.rotated:
-            blocks.append(page.rotated)
-        texts.append("\n\n".join(blocks))
+    for page in pages:
+        groups = [group for lines in page for group in paragraphs(lines, gap)]
+        texts.append("\n\n".join(join_lines([line.text for line in group], vocabulary) for group in groups))
     return texts
 
 
@@ -84,7 +85,7 @@ def _check_complete(filename: str, data: bytes) -> None:
     """Refuse files that are not PDFs or were cut short (a truncated file may still half-open)."""
     if b"%PDF-" not in data[:1024]:
         raise ImportProblem(filename, f"{UNREADABLE}: it does not start with %PDF- (is it really a PDF?)")
-    if b"%%EOF" not in data[-2048:]:
+    if b"%%EOF" not in data[-65536:].rstrip(b"\0 \t\r\n")[-1024:]:
         raise ImportProblem(
             filename, f"{UNREADABLE}: the file is cut short (no end-of-file marker); download it again"
         )
@@ -102,7 +103,7 @@ def _read_pages(filename: str, data: bytes) -> Iterator[_Page]:
         for number, page in enumerate(page_list, start=1):
             try:
                 result = _read_page(page)
-                damaged = not result.rows and not result.rotated and _damaged(page)
+                damaged = result.empty and _damaged(page)
             except Exception as exc:
                 raise ImportProblem(filename, f"{UNREADABLE}: {_reason(exc)}", f"page {number}") from None
             finally:
@@ -151,42 +152,58 @@ def _reason(exc: BaseException) -> str:
 
 
 def _read_page(page: Any) -> _Page:
-    from pdfplumber.utils.text import extract_words
-
+    """The page's words by the way their text runs: upright first, then upwards, downwards, upside down."""
     x0, top, x1, bottom = page.bbox
     chars = [
         c
         for c in _dedupe(page.chars)
         if c["x1"] > x0 and c["x0"] < x1 and c["bottom"] > top and c["top"] < bottom
     ]
-    upright = [c for c in chars if c["upright"]]
-    chars = [c for c in chars if c["text"].strip()]
-    words = extract_words(upright, x_tolerance_ratio=WORD_GAP_EM, return_chars=True) if upright else []
-    rotated = [c for c in chars if not c["upright"]]
-    return _Page(group_rows(_word(w) for w in words), float(page.height), _rotated_text(rotated))
+    by_direction: dict[str, list[dict[str, Any]]] = {"right": [], "up": [], "down": [], "left": []}
+    for char in chars:
+        by_direction[_direction(char)].append(char)
+    size = (float(page.width), float(page.height))
+    return _Page(
+        [_rows(_turned(group, direction, size)) for direction, group in by_direction.items()], size[1]
+    )
 
 
-def _rotated_text(chars: list[dict[str, Any]]) -> str:
-    """Text turned sideways (margin notes, stamps, turned tables): its lines, kept apart from the page."""
-    lines = []
-    for going_up in (True, False):
-        group = [c for c in chars if (c["matrix"][1] > 0) == going_up]
-        lines += _sideways_lines(group, going_up) if group else []
-    return "\n".join(clean(line) for line in lines)
+def _direction(char: dict[str, Any]) -> str:
+    """Which way the character's baseline runs on the page as shown."""
+    a, b = char["matrix"][:2]
+    if abs(a) >= abs(b):
+        return "right" if a >= 0 else "left"
+    return "up" if b > 0 else "down"
 
 
-def _sideways_lines(chars: list[dict[str, Any]], going_up: bool) -> list[str]:
-    """Lines of text read upwards (lines follow left to right) or downwards (right to left)."""
+def _turned(chars: list[dict[str, Any]], direction: str, size: tuple[float, float]) -> list[dict[str, Any]]:
+    """Characters moved into a frame where their text reads left to right and lines follow downwards.
+
+    Text reading upwards has its next line to the right; text reading downwards, to the left.
+    """
+    if direction == "right":
+        return [c if c["upright"] else {**c, "upright": True} for c in chars]
+    width, height = size
+    turned = []
+    for c in chars:
+        if direction == "up":
+            x0, x1, top, bottom = height - c["bottom"], height - c["top"], c["x0"], c["x1"]
+        elif direction == "down":
+            x0, x1, top, bottom = c["top"], c["bottom"], width - c["x1"], width - c["x0"]
+        else:
+            x0, x1, top, bottom = width - c["x1"], width - c["x0"], height - c["bottom"], height - c["top"]
+        box = {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top, "size": bottom - top}
+        turned.append({**c, **box, "upright": True})
+    return turned
+
+
+def _rows(chars: list[dict[str, Any]]) -> list[Row]:
     from pdfplumber.utils.text import extract_words
 
-    line_dir, char_dir = ("ltr", "btt") if going_up else ("rtl", "ttb")
-    lines: list[list[dict[str, Any]]] = []
-    for word in extract_words(chars, line_dir_rotated=line_dir, char_dir_rotated=char_dir):
-        if lines and abs(lines[-1][-1]["x0"] - word["x0"]) < 0.5 * (word["x1"] - word["x0"]):
-            lines[-1].append(word)
-        else:
-            lines.append([word])
-    return [" ".join(w["text"] for w in line) for line in lines]
+    if not any(c["text"].strip() for c in chars):
+        return []
+    words = extract_words(chars, x_tolerance_ratio=WORD_GAP_EM, return_chars=True)
+    return group_rows(_word(w) for w in words)
 
 
 def _word(word: dict[str, Any]) -> Word:
