@@ -1,17 +1,26 @@
-"""Configuration (CMOC) use cases: list a project's configurations with their evidence counts."""
+"""Configuration (CMOC) use cases: build, evidence, status, and listing with "coded in N papers"."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
 
-from workbench.domain.configurations import ElementRole
+from workbench.domain.configurations import (
+    ConfigurationStatus,
+    Element,
+    ElementRole,
+    check_elements,
+)
 from workbench.domain.studies import short_citation
-from workbench.services.access import require_member
+from workbench.services.access import NotFound, require_member
+from workbench.store.audit import record
 from workbench.store.db import Store
+from workbench.store.enums import AuditAction, Role
 from workbench.store.models import (
+    Code,
     Coding,
     Configuration,
     ConfigurationElement,
@@ -20,10 +29,43 @@ from workbench.store.models import (
     Excerpt,
 )
 
+EDITORS = (Role.OWNER, Role.REVIEWER)
+
+
+class StaleConfiguration(ValueError):
+    """Someone else changed the configuration since it was opened."""
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    """A coding supporting an element: the quote, where it comes from, and who coded it."""
+
+    coding_id: int
+    study: str
+    page: int | None
+    quote: str
+    coder: str
+
+
+@dataclass(frozen=True)
+class ElementRow:
+    """A code in a role of a configuration, with its supporting codings."""
+
+    id: int
+    role: str
+    code_id: int
+    code: str
+    evidence: tuple[EvidenceRow, ...]
+
+    @property
+    def n_studies(self) -> int:
+        """Distinct studies behind this element."""
+        return len({e.study for e in self.evidence})
+
 
 @dataclass(frozen=True)
 class ConfigurationRow:
-    """A configuration as listed: its codes by role and how many studies support it."""
+    """A configuration with its elements and how many studies support it."""
 
     id: int
     label: str
@@ -33,12 +75,58 @@ class ConfigurationRow:
     outcomes: tuple[str, ...]
     nested: bool
     status: str
+    status_note: str
+    status_evidence: tuple[int, ...]
     studies: tuple[str, ...]
+    elements: tuple[ElementRow, ...]
+    version: int
 
     @property
     def n_studies(self) -> int:
-        """Coded in N papers: distinct studies behind any of its elements."""
+        """Coded in N papers: distinct studies whose codings support any element."""
         return len(self.studies)
+
+
+_LOAD = (
+    selectinload(Configuration.elements).selectinload(ConfigurationElement.code),
+    selectinload(Configuration.elements)
+    .selectinload(ConfigurationElement.evidence)
+    .selectinload(ElementEvidence.coding)
+    .options(
+        selectinload(Coding.coder),
+        selectinload(Coding.excerpt).selectinload(Excerpt.document).selectinload(Document.study),
+    ),
+)
+
+
+def _row(config: Configuration) -> ConfigurationRow:
+    elements = []
+    for element in sorted(config.elements, key=lambda e: (list(ElementRole).index(e.role), e.position)):
+        evidence = tuple(
+            EvidenceRow(
+                ev.coding_id,
+                short_citation(
+                    ev.coding.excerpt.document.study.authors, ev.coding.excerpt.document.study.year
+                ),
+                ev.coding.excerpt.page,
+                ev.coding.excerpt.text,
+                ev.coding.coder.username,
+            )
+            for ev in element.evidence
+        )
+        elements.append(
+            ElementRow(element.id, element.role.value, element.code_id, element.code.name, evidence)
+        )
+
+    def names(role: ElementRole) -> tuple[str, ...]:
+        return tuple(e.code for e in elements if e.role == role.value)
+
+    studies = tuple(sorted({ev.study for e in elements for ev in e.evidence}))
+    return ConfigurationRow(
+        config.id, config.label, config.statement, names(ElementRole.CONTEXT), names(ElementRole.MECHANISM),
+        names(ElementRole.OUTCOME), config.nested, config.status.value, config.status_note,
+        tuple(config.status_evidence), studies, tuple(elements), config.version_id,
+    )  # fmt: skip
 
 
 def list_configurations(store: Store, username: str, project_id: int) -> list[ConfigurationRow]:
@@ -49,40 +137,155 @@ def list_configurations(store: Store, username: str, project_id: int) -> list[Co
             select(Configuration)
             .where(Configuration.project_id == project_id)
             .order_by(Configuration.label)
-            .options(
-                selectinload(Configuration.elements).selectinload(ConfigurationElement.code),
-                selectinload(Configuration.elements)
-                .selectinload(ConfigurationElement.evidence)
-                .selectinload(ElementEvidence.coding)
-                .selectinload(Coding.excerpt)
-                .selectinload(Excerpt.document)
-                .selectinload(Document.study),
-            )
+            .options(*_LOAD)
         ).all()
-        rows = []
-        for config in configs:
+        return [_row(c) for c in configs]
 
-            def names(role: ElementRole, c: Configuration = config) -> tuple[str, ...]:
-                return tuple(e.code.name for e in c.elements if e.role is role)
 
-            studies = {
-                short_citation(
-                    ev.coding.excerpt.document.study.authors, ev.coding.excerpt.document.study.year
-                )
-                for element in config.elements
-                for ev in element.evidence
-            }
-            rows.append(
-                ConfigurationRow(
-                    config.id,
-                    config.label,
-                    config.statement,
-                    names(ElementRole.CONTEXT),
-                    names(ElementRole.MECHANISM),
-                    names(ElementRole.OUTCOME),
-                    config.nested,
-                    config.status.value,
-                    tuple(sorted(studies)),
-                )
-            )
-        return rows
+def _config(
+    session: Session, config_id: int, username: str, roles: tuple[Role, ...] = tuple(Role)
+) -> Configuration:
+    config = session.get(Configuration, config_id, options=_LOAD)
+    if config is None:
+        raise NotFound(f"configuration {config_id} does not exist")
+    require_member(session, config.project_id, username, roles)
+    return config
+
+
+def get_configuration(store: Store, username: str, config_id: int) -> ConfigurationRow:
+    """One configuration with its elements and evidence."""
+    with store.transaction() as session:
+        return _row(_config(session, config_id, username))
+
+
+def _codes(session: Session, project_id: int, ids: Sequence[int]) -> list[Code]:
+    codes = list(session.scalars(select(Code).where(Code.project_id == project_id, Code.id.in_(ids))))
+    if len(codes) != len(set(ids)):
+        raise NotFound("some codes are not in this project")
+    return sorted(codes, key=lambda c: list(ids).index(c.id))
+
+
+def _snapshot(config: Configuration) -> dict[str, object]:
+    return {
+        "label": config.label, "statement": config.statement, "status": config.status.value,
+        "status_note": config.status_note, "nested": config.nested,
+        "elements": [[e.role.value, e.code_id] for e in config.elements],
+    }  # fmt: skip
+
+
+def create_configuration(
+    store: Store,
+    username: str,
+    project_id: int,
+    statement: str,
+    context_ids: Sequence[int],
+    mechanism_ids: Sequence[int],
+    outcome_ids: Sequence[int],
+    *,
+    label: str = "",
+    nested: bool = False,
+) -> int:
+    """Create a configuration from codes in their roles (checked by the domain rules); returns its id."""
+    if not statement.strip():
+        raise ValueError("write the configuration's statement: in context C, M leads to O because …")
+    with store.transaction() as session:
+        user = require_member(session, project_id, username, EDITORS)
+        roles = [(ElementRole.CONTEXT, context_ids), (ElementRole.MECHANISM, mechanism_ids)]
+        roles.append((ElementRole.OUTCOME, outcome_ids))
+        chosen = [(role, code) for role, ids in roles for code in _codes(session, project_id, ids)]
+        check_elements(Element(role, code.name, code.kind) for role, code in chosen)
+        count = session.scalar(select(func.count()).where(Configuration.project_id == project_id)) or 0
+        config = Configuration(
+            project_id=project_id, label=label.strip() or f"C{count + 1:02d}", statement=statement.strip(),
+            nested=nested, created_by_id=user.id,
+        )  # fmt: skip
+        config.elements = [
+            ConfigurationElement(code_id=code.id, role=role, position=i)
+            for i, (role, code) in enumerate(chosen)
+        ]
+        session.add(config)
+        session.flush()
+        record(
+            session, action=AuditAction.CREATE, entity_type="configuration", entity_id=config.id,
+            user_id=user.id, project_id=project_id, after=_snapshot(config),
+        )  # fmt: skip
+        return config.id
+
+
+def update_configuration(
+    store: Store,
+    username: str,
+    config_id: int,
+    *,
+    expected_version: int,
+    statement: str | None = None,
+    status: ConfigurationStatus | None = None,
+    status_note: str | None = None,
+    status_evidence: Sequence[int] | None = None,
+    nested: bool | None = None,
+) -> None:
+    """Edit the statement, nested flag, or status (revised/refuted with a note and the codings behind it)."""
+    with store.transaction() as session:
+        config = _config(session, config_id, username, EDITORS)
+        if config.version_id != expected_version:
+            raise StaleConfiguration(f"{config.label} was changed by someone else; reload and redo")
+        before = _snapshot(config)
+        if statement is not None:
+            config.statement = statement.strip()
+        if status is not None:
+            config.status = status
+        if status_note is not None:
+            config.status_note = status_note.strip()
+        if status_evidence is not None:
+            config.status_evidence = _project_codings(session, config.project_id, status_evidence)
+        if nested is not None:
+            config.nested = nested
+        user = require_member(session, config.project_id, username, EDITORS)
+        record(
+            session, action=AuditAction.UPDATE, entity_type="configuration", entity_id=config.id,
+            user_id=user.id, project_id=config.project_id, before=before, after=_snapshot(config),
+        )  # fmt: skip
+
+
+def _project_codings(session: Session, project_id: int, ids: Sequence[int]) -> list[int]:
+    found = set(
+        session.scalars(select(Coding.id).join(Code).where(Code.project_id == project_id, Coding.id.in_(ids)))
+    )
+    if found != set(ids):
+        raise NotFound("some codings are not in this project")
+    return sorted(found)
+
+
+def delete_configuration(store: Store, username: str, config_id: int) -> dict[str, object]:
+    """Delete a configuration; returns its snapshot (kept in the audit log)."""
+    with store.transaction() as session:
+        config = _config(session, config_id, username, EDITORS)
+        snapshot = _snapshot(config)
+        user = require_member(session, config.project_id, username, EDITORS)
+        record(
+            session, action=AuditAction.DELETE, entity_type="configuration", entity_id=config.id,
+            user_id=user.id, project_id=config.project_id, before=snapshot,
+        )  # fmt: skip
+        session.delete(config)
+        return snapshot
+
+
+@dataclass(frozen=True)
+class RoleOption:
+    """A code that can fill a role in a configuration."""
+
+    id: int
+    name: str
+    kind: str
+
+
+def role_options(store: Store, username: str, project_id: int) -> dict[str, list[RoleOption]]:
+    """The project's codes by kind (context, mechanism, outcome), sub-codes included, by name."""
+    with store.transaction() as session:
+        require_member(session, project_id, username)
+        codes = session.scalars(select(Code).where(Code.project_id == project_id).order_by(Code.name)).all()
+        out: dict[str, list[RoleOption]] = {role.value: [] for role in ElementRole}
+        for code in codes:
+            if code.kind.value in out:
+                out[code.kind.value].append(RoleOption(code.id, code.name, code.kind.value))
+        return out

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -248,6 +249,8 @@ class Configuration(Base):
         _enum(ConfigurationStatus, "status"), default=ConfigurationStatus.PROPOSED
     )
     status_note: Mapped[str] = mapped_column(Text, default="")
+    # codings cited when the configuration was revised or refuted
+    status_evidence: Mapped[list[int]] = mapped_column(default=list, server_default=text("'[]'"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -1,0 +1,218 @@
+"""Evidence for configurations: attach codings to elements, suggest candidates, and chain configurations."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from workbench.domain.configurations import (
+    Candidate,
+    CodedItem,
+    co_occurrences,
+    find_cycles,
+    paragraph_bounds,
+)
+from workbench.domain.studies import short_citation
+from workbench.services.access import NotFound, require_member
+from workbench.store.audit import record
+from workbench.store.db import Store
+from workbench.store.enums import AuditAction, Role
+from workbench.store.models import (
+    Code,
+    Coding,
+    Configuration,
+    ConfigurationElement,
+    ConfigurationLink,
+    Document,
+    ElementEvidence,
+    Excerpt,
+)
+
+EDITORS = (Role.OWNER, Role.REVIEWER)
+
+
+@dataclass(frozen=True)
+class EvidenceOption:
+    """A coding that could support an element, and whether it already does."""
+
+    coding_id: int
+    code: str
+    study: str
+    page: int | None
+    quote: str
+    coder: str
+    attached: bool
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A link from one configuration's outcome to another's context."""
+
+    id: int
+    from_label: str
+    to_label: str
+    note: str
+
+
+def _element(
+    session: Session, element_id: int, username: str, roles: tuple[Role, ...]
+) -> ConfigurationElement:
+    element = session.get(
+        ConfigurationElement, element_id, options=[selectinload(ConfigurationElement.evidence)]
+    )
+    if element is None:
+        raise NotFound(f"configuration element {element_id} does not exist")
+    require_member(session, element.configuration.project_id, username, roles)
+    return element
+
+
+def _descendants(session: Session, code: Code) -> set[int]:
+    codes = session.execute(select(Code.id, Code.parent_id).where(Code.project_id == code.project_id)).all()
+    children: dict[int | None, list[int]] = {}
+    for cid, parent in codes:
+        children.setdefault(parent, []).append(cid)
+    found, todo = {code.id}, [code.id]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def evidence_options(store: Store, username: str, element_id: int) -> list[EvidenceOption]:
+    """Codings of the element's code (or its sub-codes) in any study, attached ones marked."""
+    with store.transaction() as session:
+        element = _element(session, element_id, username, tuple(Role))
+        attached = {ev.coding_id for ev in element.evidence}
+        codings = session.scalars(
+            select(Coding)
+            .where(Coding.code_id.in_(_descendants(session, element.code)))
+            .options(
+                selectinload(Coding.code),
+                selectinload(Coding.coder),
+                selectinload(Coding.excerpt).selectinload(Excerpt.document).selectinload(Document.study),
+            )
+        ).all()
+        options = [
+            EvidenceOption(
+                c.id,
+                c.code.name,
+                short_citation(c.excerpt.document.study.authors, c.excerpt.document.study.year),
+                c.excerpt.page,
+                c.excerpt.text,
+                c.coder.username,
+                c.id in attached,
+            )
+            for c in codings
+        ]
+        return sorted(options, key=lambda o: (not o.attached, o.study, o.coding_id))
+
+
+def set_evidence(store: Store, username: str, element_id: int, coding_ids: Sequence[int]) -> None:
+    """Make exactly these codings the element's supporting evidence."""
+    with store.transaction() as session:
+        element = _element(session, element_id, username, EDITORS)
+        allowed = _descendants(session, element.code)
+        codings = session.scalars(select(Coding).where(Coding.id.in_(coding_ids))).all()
+        if len(codings) != len(set(coding_ids)) or any(c.code_id not in allowed for c in codings):
+            raise ValueError(
+                f"evidence for {element.code.name!r} must be codings of that code or its sub-codes"
+            )
+        before = sorted(ev.coding_id for ev in element.evidence)
+        element.evidence = [ElementEvidence(coding_id=cid) for cid in sorted(set(coding_ids))]
+        user = require_member(session, element.configuration.project_id, username, EDITORS)
+        record(
+            session, action=AuditAction.UPDATE, entity_type="configuration_evidence", entity_id=element.id,
+            user_id=user.id, project_id=element.configuration.project_id,
+            before={"configuration_id": element.configuration_id, "codings": before},
+            after={"configuration_id": element.configuration_id, "codings": sorted(set(coding_ids))},
+        )  # fmt: skip
+
+
+def suggest_configurations(
+    store: Store, username: str, project_id: int, scope: Literal["excerpt", "paragraph"] = "excerpt"
+) -> list[Candidate]:
+    """Context, mechanism and outcome codings found together in one excerpt (or paragraph), as candidate
+    configurations; triples that already form a configuration are left out."""
+    with store.transaction() as session:
+        require_member(session, project_id, username)
+        rows = session.execute(
+            select(Coding.id, Code.name, Code.kind, Excerpt.id, Excerpt.start, Document.id, Document.study_id)
+            .join(Code, Coding.code_id == Code.id)
+            .join(Excerpt, Coding.excerpt_id == Excerpt.id)
+            .join(Document, Excerpt.document_id == Document.id)
+            .where(Code.project_id == project_id)
+        ).all()
+        paragraphs = _paragraphs(session, {r[5] for r in rows}) if scope == "paragraph" else {}
+        items = []
+        for coding_id, code, kind, excerpt_id, start, document_id, study_id in rows:
+            if scope == "paragraph":
+                group = f"{document_id}:{bisect.bisect_right(paragraphs[document_id], start)}"
+            else:
+                group = f"e{excerpt_id}"
+            items.append(CodedItem(coding_id, str(study_id), group, code, kind))
+        existing = _existing_triples(session, project_id)
+        return [c for c in co_occurrences(items) if (c.context, c.mechanism, c.outcome) not in existing]
+
+
+def _paragraphs(session: Session, document_ids: set[int]) -> dict[int, list[int]]:
+    texts = session.execute(select(Document.id, Document.text).where(Document.id.in_(document_ids))).all()
+    return {document_id: paragraph_bounds(text) for document_id, text in texts}
+
+
+def _existing_triples(session: Session, project_id: int) -> set[tuple[str, str, str]]:
+    configs = session.scalars(
+        select(Configuration)
+        .where(Configuration.project_id == project_id)
+        .options(selectinload(Configuration.elements).selectinload(ConfigurationElement.code))
+    ).all()
+    triples = set()
+    for config in configs:
+        by_role: dict[str, list[str]] = {}
+        for e in config.elements:
+            by_role.setdefault(e.role.value, []).append(e.code.name)
+        for c in by_role.get("context", []):
+            for m in by_role.get("mechanism", []):
+                for o in by_role.get("outcome", []):
+                    triples.add((c, m, o))
+    return triples
+
+
+def link_configurations(store: Store, username: str, from_id: int, to_id: int, note: str = "") -> int:
+    """Chain two configurations: the outcome of ``from_id`` acts as the context of ``to_id``."""
+    if from_id == to_id:
+        raise ValueError("a configuration cannot be chained to itself")
+    with store.transaction() as session:
+        configs = [session.get(Configuration, i) for i in (from_id, to_id)]
+        if any(c is None for c in configs) or configs[0].project_id != configs[1].project_id:  # type: ignore[union-attr]
+            raise NotFound("both configurations must exist in the same project")
+        project_id = configs[0].project_id  # type: ignore[union-attr]
+        user = require_member(session, project_id, username, EDITORS)
+        link = ConfigurationLink(from_id=from_id, to_id=to_id, note=note.strip())
+        session.add(link)
+        session.flush()
+        record(
+            session, action=AuditAction.CREATE, entity_type="configuration_link", entity_id=link.id,
+            user_id=user.id, project_id=project_id, after={"from": from_id, "to": to_id, "note": link.note},
+        )  # fmt: skip
+        return link.id
+
+
+def chains(store: Store, username: str, project_id: int) -> tuple[list[Chain], list[list[str]]]:
+    """The project's configuration chains, and the feedback loops they form (as label cycles)."""
+    with store.transaction() as session:
+        require_member(session, project_id, username)
+        labels = dict(
+            session.execute(
+                select(Configuration.id, Configuration.label).where(Configuration.project_id == project_id)
+            ).all()
+        )
+        links = session.scalars(select(ConfigurationLink).where(ConfigurationLink.from_id.in_(labels))).all()
+        rows = [Chain(link.id, labels[link.from_id], labels[link.to_id], link.note) for link in links]
+        cycles = [[labels[i] for i in cycle] for cycle in find_cycles((lk.from_id, lk.to_id) for lk in links)]
+        return rows, cycles
