@@ -42,8 +42,15 @@ def build_form(project_id: int, prefill: dict[str, list[int]] | None = None) -> 
             try:
                 store, user = resources.store(), resources.username()
                 new_id = cfg.create_configuration(
-                    store, user, project_id, statement, context, mechanisms, outcomes,
-                    label=label, nested=nested,
+                    store,
+                    user,
+                    project_id,
+                    statement,
+                    context,
+                    mechanisms,
+                    outcomes,
+                    label=label,
+                    nested=nested,
                 )
             except (ValueError, LookupError) as exc:
                 st.error(str(exc))
