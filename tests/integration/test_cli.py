@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from workbench.cli import build_parser
+from workbench.importers.text import extract_file
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,3 +67,34 @@ def test_every_cli_command_is_documented_in_the_readme():
     assert "db upgrade" in commands and "stats" in commands
     missing = [c for c in commands if f"workbench {c}" not in readme]
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    "name", ["s01_acute_ward.txt", "s03_early_intervention.docx", "s09_veterans_ptsd.pdf", "s08_perinatal.md"]
+)
+def test_extract_prints_exactly_the_text_the_importer_stores(name):
+    path = ROOT / "sample_corpus" / "studies" / name
+    result = subprocess.run(
+        [sys.executable, "-m", "workbench.cli", "extract", str(path)],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    assert result.stdout.decode("utf-8") == extract_file(path).text
+    pages = subprocess.run(
+        [sys.executable, "-m", "workbench.cli", "extract", "--pages-json", str(path)],
+        capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    assert json.loads(pages.stdout) == extract_file(path).page_starts
+
+
+def test_extract_of_a_broken_file_says_what_failed_without_a_database(tmp_path):
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7 nothing more")
+    result = subprocess.run(
+        [sys.executable, "-m", "workbench.cli", "extract", str(broken)],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "WORKBENCH_DATABASE_URL": "sqlite:///:memory:"},
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.startswith("workbench: error: broken.pdf")
+    assert "not a readable PDF" in result.stderr
