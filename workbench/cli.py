@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from workbench import cli_publish, cli_suggest
 from workbench.importers.archive import from_path, walk
 from workbench.importers.errors import ImportProblem
 from workbench.importers.text import extract_file
@@ -174,6 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--description", default="")
     create.set_defaults(func=cmd_project_create)
     project_sub.add_parser("list", help="list your projects").set_defaults(func=cmd_project_list)
+    cli_publish.register(sub)
+    cli_suggest.register(sub)
     return parser
 
 

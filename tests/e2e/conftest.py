@@ -54,17 +54,23 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """URL of the running app, serving a fresh SQLite store that holds the demo project."""
-    folder = tmp_path_factory.mktemp("e2e")
-    db_url = f"sqlite:///{folder / 'e2e.db'}"
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """URL of the SQLite store the app serves: a fresh one holding the demo project."""
+    db_url = f"sqlite:///{tmp_path_factory.mktemp('e2e-store') / 'e2e.db'}"
     store = Store.open(db_url)
     upgrade_database(store)
     demo.load_demo(store, USER)
     store.dispose()
+    return db_url
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[str]:
+    """URL of the running app, serving the store at ``database_url``."""
+    folder = tmp_path_factory.mktemp("e2e")
     port = _free_port()
     log = folder / "streamlit.log"
-    env = {**os.environ, "WORKBENCH_DATABASE_URL": db_url, "WORKBENCH_USER": USER}
+    env = {**os.environ, "WORKBENCH_DATABASE_URL": database_url, "WORKBENCH_USER": USER}
     command = [
         sys.executable,
         "-m",

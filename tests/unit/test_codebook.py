@@ -5,7 +5,19 @@ from pathlib import Path
 import pytest
 import yaml
 
-from workbench.domain.codebook import CodebookError, CodeKind, dump_codebook, iter_codes, parse_codebook
+from workbench.domain.codebook import (
+    CodebookError,
+    CodeKind,
+    check_colour,
+    check_merge,
+    check_name,
+    check_no_cycle,
+    check_placement,
+    dump_codebook,
+    fits_under,
+    iter_codes,
+    parse_codebook,
+)
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_corpus" / "codebook.yaml"
 APPEAR = ["Accepting", "Personalised Practice", "Empowering", "Available", "Reciprocal"]
@@ -58,3 +70,49 @@ def test_the_same_name_may_appear_under_different_parents():
 def test_a_broken_codebook_is_refused_with_where_it_breaks(data, message):
     with pytest.raises(CodebookError, match=message):
         parse_codebook(data)
+
+
+@pytest.mark.parametrize(
+    ("kind", "parent", "fits"),
+    [
+        (CodeKind.CONTEXT, None, True),
+        (CodeKind.MECHANISM, CodeKind.MECHANISM, True),
+        (CodeKind.OUTCOME, CodeKind.OTHER, True),
+        (CodeKind.OTHER, CodeKind.CONTEXT, False),
+        (CodeKind.MECHANISM, CodeKind.OUTCOME, False),
+    ],
+)
+def test_a_sub_code_has_its_parents_kind_unless_the_parent_is_an_other_code(kind, parent, fits):
+    assert fits_under(kind, parent) is fits
+    if fits:
+        check_placement(kind, parent)
+    else:
+        with pytest.raises(
+            CodebookError, match=f"{kind.value} code cannot be a sub-code of an? {parent.value} code"
+        ):
+            check_placement(kind, parent)
+
+
+def test_a_code_cannot_move_under_itself_or_below_itself():
+    parents = {1: None, 2: 1, 3: 2, 4: None}
+    for new_parent in (1, 2, 3):
+        with pytest.raises(CodebookError, match="under itself"):
+            check_no_cycle(1, new_parent, parents)
+    check_no_cycle(1, 4, parents)
+    check_no_cycle(3, None, parents)
+    check_no_cycle(3, 1, parents)
+
+
+def test_colours_names_and_merges_are_checked():
+    assert check_colour(" #A0B1C2 ") == "#a0b1c2"
+    assert check_name("  Hope ") == "Hope"
+    for bad in ("red", "#fff", "#12345g", ""):
+        with pytest.raises(CodebookError, match="not a colour"):
+            check_colour(bad)
+    with pytest.raises(CodebookError, match="needs a name"):
+        check_name(" ")
+    with pytest.raises(CodebookError, match="at most 300"):
+        check_name("x" * 301)
+    check_merge(CodeKind.OUTCOME, CodeKind.OUTCOME)
+    with pytest.raises(CodebookError, match="a mechanism code cannot be merged into an outcome code"):
+        check_merge(CodeKind.MECHANISM, CodeKind.OUTCOME)

@@ -112,3 +112,57 @@ def iter_codes(codes: list[CodeSpec]) -> Iterator[tuple[tuple[str, ...], CodeSpe
     """Every code in the tree with the names of its parents."""
     for code in codes:
         yield from code.walk()
+
+
+MAX_NAME_LENGTH = 300
+
+
+def check_name(name: str) -> str:
+    """A code name without surrounding spaces; refuses an empty or overlong name."""
+    name = name.strip()
+    if not name:
+        raise CodebookError("a code needs a name")
+    if len(name) > MAX_NAME_LENGTH:
+        raise CodebookError(f"a code name has at most {MAX_NAME_LENGTH} characters")
+    return name
+
+
+def check_colour(colour: str) -> str:
+    """A colour written as ``#rrggbb``, in lower case; refuses anything else."""
+    colour = colour.strip()
+    if not _COLOUR.match(colour):
+        raise CodebookError(f"{colour!r} is not a colour like #1f77b4")
+    return colour.lower()
+
+
+def _a(kind: CodeKind) -> str:
+    return f"{'an' if kind.value[0] in 'aeiou' else 'a'} {kind.value}"
+
+
+def fits_under(kind: CodeKind, parent_kind: CodeKind | None) -> bool:
+    """A sub-code refines its parent, so it has the parent's kind (a sub-context of a context);
+    only an ``other`` code is a free grouping that may hold codes of any kind."""
+    return parent_kind is None or parent_kind is CodeKind.OTHER or kind is parent_kind
+
+
+def check_placement(kind: CodeKind, parent_kind: CodeKind | None) -> None:
+    """Refuse putting a code under a parent it does not fit (see :func:`fits_under`)."""
+    if parent_kind is not None and not fits_under(kind, parent_kind):
+        raise CodebookError(f"{_a(kind)} code cannot be a sub-code of {_a(parent_kind)} code")
+
+
+def check_merge(source: CodeKind, target: CodeKind) -> None:
+    """Codings of one code can only be merged into a code of the same kind."""
+    if source is not target:
+        raise CodebookError(f"{_a(source)} code cannot be merged into {_a(target)} code")
+
+
+def check_no_cycle(code_id: int, new_parent_id: int | None, parents: dict[int, int | None]) -> None:
+    """Refuse moving a code under itself or one of its descendants (``parents``: id -> parent id)."""
+    seen: set[int] = set()
+    ancestor = new_parent_id
+    while ancestor is not None and ancestor not in seen:
+        if ancestor == code_id:
+            raise CodebookError("a code cannot be moved under itself or one of its sub-codes")
+        seen.add(ancestor)
+        ancestor = parents.get(ancestor)

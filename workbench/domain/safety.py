@@ -10,3 +10,11 @@ def neutralise_formula(value: str) -> str:
     if value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value
+
+
+_XML_ILLEGAL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF])
+
+
+def xml_safe(value: str) -> str:
+    """The text without the control characters XML cannot hold (Word and Excel files are XML)."""
+    return value.translate(_XML_ILLEGAL)

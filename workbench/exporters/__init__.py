@@ -1,1 +1,1 @@
-"""Adapters that write tables, figures and REFI-QDA files (filled by later issues)."""
+"""Adapters that write tables, figures and REFI-QDA files."""

@@ -1,1 +1,1 @@
-"""plotly figures of configurations (filled by a later issue)."""
+"""plotly figures of configurations: context infographics, Sankey, matrices, chains, and static export."""

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
+from workbench.services.code_deletion import DeletedCode
+from workbench.services.coding import CodingAction, DocumentView
 from workbench.services.importing import ImportSummary
 
 _PROJECT = "current_project_id"
@@ -32,3 +36,130 @@ def import_summary() -> ImportSummary | None:
 def set_import_summary(summary: ImportSummary | None) -> None:
     """Keep a batch import's summary across reruns."""
     st.session_state[_IMPORT_SUMMARY] = summary
+
+
+@dataclass(frozen=True)
+class CodingSelection:
+    """Text selected in the reader, as a code-point span of one document, waiting to be coded."""
+
+    document_id: int
+    start: int
+    end: int
+
+
+_CODING_SELECTION = "coding_selection"
+
+
+def coding_selection(document_id: int) -> CodingSelection | None:
+    """The selection waiting to be coded in this document, if any."""
+    value = st.session_state.get(_CODING_SELECTION)
+    if isinstance(value, CodingSelection) and value.document_id == document_id:
+        return value
+    return None
+
+
+def set_coding_selection(selection: CodingSelection | None) -> None:
+    """Remember (or forget, with None) the reader's selection across reruns."""
+    st.session_state[_CODING_SELECTION] = selection
+
+
+_FOCUSED_EXCERPTS = "coding_focused_excerpts"
+
+
+def focused_excerpts() -> list[int]:
+    """The excerpts the reviewer clicked or moved to in the reader, innermost first."""
+    value = st.session_state.get(_FOCUSED_EXCERPTS)
+    return [i for i in value if isinstance(i, int)] if isinstance(value, list) else []
+
+
+def set_focused_excerpts(excerpt_ids: list[int]) -> None:
+    """Show these excerpts' codings in the coding panel."""
+    st.session_state[_FOCUSED_EXCERPTS] = list(excerpt_ids)
+
+
+_LAST_CODING_ACTION = "last_coding_action"
+
+
+def last_coding_action() -> CodingAction | None:
+    """The reviewer's last coding action in this session, which Undo reverses."""
+    value = st.session_state.get(_LAST_CODING_ACTION)
+    return value if isinstance(value, CodingAction) else None
+
+
+def set_last_coding_action(action: CodingAction | None) -> None:
+    """Keep the last coding action (or its inverse after an undo) for the Undo button."""
+    st.session_state[_LAST_CODING_ACTION] = action
+
+
+_CODING_NOTICE = "coding_notice"
+
+
+def take_coding_notice() -> tuple[str, str] | None:
+    """The one-off (level, message) from the last coding action, "success" or "error"; then forget it."""
+    value = st.session_state.pop(_CODING_NOTICE, None)
+    return value if isinstance(value, tuple) and len(value) == 2 else None
+
+
+def set_coding_notice(level: str, message: str) -> None:
+    """Say once, on the next run of the coding page, how the last action went."""
+    st.session_state[_CODING_NOTICE] = (level, message)
+
+
+_LAST_DELETED_CODE = "codebook_last_deleted_code"
+
+
+def last_deleted_code() -> DeletedCode | None:
+    """The snapshot of the code this session deleted last, which Undo on the Codebook page restores."""
+    value = st.session_state.get(_LAST_DELETED_CODE)
+    return value if isinstance(value, DeletedCode) else None
+
+
+def set_last_deleted_code(snapshot: DeletedCode | None) -> None:
+    """Keep a deleted code's snapshot for Undo (None once it is restored)."""
+    st.session_state[_LAST_DELETED_CODE] = snapshot
+
+
+_CODEBOOK_NOTICE = "codebook_notice"
+
+
+def take_codebook_notice() -> tuple[str, str] | None:
+    """The one-off (level, message) from the last codebook action, "success" or "error"; then forget it."""
+    value = st.session_state.pop(_CODEBOOK_NOTICE, None)
+    return value if isinstance(value, tuple) and len(value) == 2 else None
+
+
+def set_codebook_notice(level: str, message: str) -> None:
+    """Say once, on the next run of the codebook page, how the last action went."""
+    st.session_state[_CODEBOOK_NOTICE] = (level, message)
+
+
+_READER_TARGET = "reader_target"
+
+
+def set_reader_target(study_id: int, start: int | None = None) -> None:
+    """Ask the Coding page to open a study, scrolled to the excerpt starting at ``start`` if given."""
+    st.session_state[_READER_TARGET] = (study_id, start)
+
+
+def reader_target() -> tuple[int, int | None] | None:
+    """The study (and excerpt start) another page asked the Coding page to open, if any."""
+    value = st.session_state.get(_READER_TARGET)
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], int):
+        return value[0], value[1] if isinstance(value[1], int) else None
+    return None
+
+
+_CODING_VIEW = "coding_document_view"
+
+
+def cached_document_view(revision: tuple[object, ...]) -> DocumentView | None:
+    """The study view this session read last, if it was read at this revision."""
+    value = st.session_state.get(_CODING_VIEW)
+    if isinstance(value, tuple) and len(value) == 2 and value[0] == revision:
+        return value[1] if isinstance(value[1], DocumentView) else None
+    return None
+
+
+def set_cached_document_view(revision: tuple[object, ...], view: DocumentView) -> None:
+    """Keep one study view (the text and its codings) for reruns that change nothing in it."""
+    st.session_state[_CODING_VIEW] = (revision, view)

@@ -1,9 +1,49 @@
-"""Audit page: who changed what (being built)."""
+"""Audit log page: who changed what and when, filtered by study, code or person."""
 
 import streamlit as st
 
+from workbench.services import audit, codebook
+from workbench.services.studies import list_studies
+from workbench.ui import resources
+from workbench.ui.text import plain
 from workbench.ui.widgets import require_project
+
+LIMIT = 500
 
 project = require_project()
 st.title("Audit log")
-st.info("The audit view arrives with the coding workspace.")
+store, user = resources.store(), resources.username()
+
+studies = {s.id: f"{s.citation} ({s.key})" for s in list_studies(store, user, project.id)}
+codes = {n.id: n.label for n in codebook.flatten(codebook.codebook_tree(store, user, project.id))}
+people = audit.audit_people(store, user, project.id)
+by_study, by_code, by_person = st.columns(3)
+study_id = by_study.selectbox(
+    "Study", list(studies), index=None, format_func=lambda i: studies[i], key="audit_study", placeholder="Any"
+)
+code_id = by_code.selectbox(
+    "Code", list(codes), index=None, format_func=lambda i: codes[i], key="audit_code", placeholder="Any"
+)
+person = by_person.selectbox("Person", people, index=None, key="audit_person", placeholder="Anyone")
+entries = audit.audit_entries(
+    store, user, project.id, study_id=study_id, code_id=code_id, user=person, limit=LIMIT
+)
+if not entries:
+    st.info("No changes recorded for this choice yet.")
+    st.stop()
+more = f"; only the latest {LIMIT} are shown" if len(entries) == LIMIT else ""
+st.caption(f"{len(entries)} entries, newest first{more}.")
+picked = st.dataframe(
+    [
+        {"When": e.at.strftime("%Y-%m-%d %H:%M:%S"), "Who": e.user, "Action": e.action, "What": e.subject,
+         "Change": "; ".join(e.changes.splitlines())}
+        for e in entries
+    ],
+    hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="audit_table",
+    column_config={"Change": st.column_config.TextColumn("Change", width="large")},
+)  # fmt: skip
+st.caption("Select a row to read its change in full.")
+for row in picked.selection.rows:
+    entry = entries[row]
+    st.subheader(plain(f"{entry.action.title()} of {entry.subject}"), anchor=False)
+    st.text(entry.changes or "(no fields recorded)")

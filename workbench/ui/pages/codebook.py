@@ -1,9 +1,41 @@
-"""Codebook page: the tree of contexts, mechanisms and outcomes (being built)."""
+"""Codebook page: the tree of contexts, mechanisms and outcomes, and editing, merging and deleting codes."""
 
 import streamlit as st
 
+from workbench.services import codebook
+from workbench.ui import codebook_panels as panels
+from workbench.ui import resources
 from workbench.ui.widgets import require_project
 
 project = require_project()
 st.title("Codebook")
-st.info("Codebook editing arrives with the coding workspace.")
+panels.notice()
+panels.undo_bar(project.id)
+tree = codebook.codebook_tree(resources.store(), resources.username(), project.id)
+query = st.text_input("Search codes", key="codebook_search", placeholder="A name, description or example")
+shown = codebook.search_tree(tree, query)
+if not tree:
+    st.info("No codes yet: add one below, or upload a codebook file in **Files**.")
+elif not shown:
+    st.info("No code matches the search.")
+else:
+    total = codebook.flatten(tree)
+    st.caption(
+        f"{len(total)} codes, {sum(n.codings for n in total)} codings. Codings and studies count each "
+        "code's own codings, not those of its sub-codes."
+    )
+    panels.tree_table(shown)
+
+add, edit, move, merge, delete, files = st.tabs(["Add", "Edit", "Move", "Merge", "Delete", "Files"])
+with add:
+    panels.add_form(project.id, tree)
+with edit:
+    panels.edit_form(tree)
+with move:
+    panels.move_form(tree)
+with merge:
+    panels.merge_form(tree)
+with delete:
+    panels.delete_form(tree)
+with files:
+    panels.files_panel(project.id)

@@ -1,20 +1,45 @@
-"""Coding page: reading a study and coding excerpts (the workspace arrives in a later release)."""
+"""Coding page: read a study, select text and code it as contexts, mechanisms and outcomes."""
 
 import streamlit as st
 
+from workbench.services.coding import code_options
 from workbench.services.studies import list_studies
-from workbench.ui import resources
+from workbench.ui import resources, state
+from workbench.ui.coding_desk import CodingDesk, load_view
+from workbench.ui.components.reader import reader
+from workbench.ui.text import plain
 from workbench.ui.widgets import require_project
 
 project = require_project()
 st.title("Coding")
-rows = list_studies(resources.store(), resources.username(), project.id)
-st.info(
-    "The coding workspace (select text, code it as a context, mechanism or outcome) is the "
-    "next capability to arrive. Coded excerpts so far, per study:"
-)
-st.dataframe(
-    [{"Study": r.citation, "Title": r.title, "Coded excerpts": r.excerpts} for r in rows],
-    hide_index=True,
-    width="stretch",
-)
+store, user = resources.store(), resources.username()
+studies = [r for r in list_studies(store, user, project.id) if r.documents]
+if not studies:
+    st.info("No study has a full text yet: add PDFs, DOCX or text files on the **Import** page.")
+    st.page_link("workbench/ui/pages/import_studies.py", label="Go to Import", icon=":material/upload_file:")
+    st.stop()
+
+labels = {r.id: f"{r.citation}: {r.title[:90]} ({r.excerpts} excerpts)" for r in studies}
+study_id = st.selectbox("Study", list(labels), format_func=labels.get, key="coding_study")
+view = load_view(store, user, study_id)
+desk = CodingDesk(
+    store, user, view, code_options(store, user, project.id),
+    is_owner=project.role == "owner", can_code=project.role in ("owner", "reviewer"),
+)  # fmt: skip
+focused = state.focused_excerpts()
+selection = state.coding_selection(view.document_id)
+
+text_column, panel = st.columns([3, 2], gap="medium")
+with text_column:
+    st.caption(plain(f"{view.citation} — {view.title} · {len(view.excerpts)} coded excerpts"))
+    reader(
+        view,
+        desk.actions.events(),
+        pending=(selection.start, selection.end) if selection else None,
+        focus=focused[0] if focused else None,
+    )
+with panel:
+    desk.selection_panel()
+    desk.excerpt_panel(focused)
+with st.expander("Keyboard shortcuts"):
+    desk.shortcut_help()

@@ -1,12 +1,23 @@
-"""Export page: publication tables, figures and REFI-QDA (arriving in a later release)."""
+"""Export page: publication tables (DOCX, XLSX, CSV, Markdown, LaTeX), figure files, and the bundle."""
 
 import streamlit as st
 
+from workbench.services.figures import programme
+from workbench.ui import export_panels as panels
+from workbench.ui import resources
+from workbench.ui.figure_filters import figure_filters
 from workbench.ui.widgets import require_project
 
 project = require_project()
 st.title("Export")
-st.info(
-    f"Exports of **{project.name}** (CMOC tables as DOCX, XLSX, CSV, Markdown and LaTeX; "
-    "figures as SVG, PNG and PDF; REFI-QDA .qdpx) arrive in a later release."
-)
+filters = figure_filters(project.id, "export")
+data = programme(resources.store(), resources.username(), project.id, filters)
+for note in data.notes:
+    st.warning(note)
+tables, figures, bundle = st.tabs(["Tables", "Figures", "Publication bundle"])
+with tables:
+    panels.tables_panel(data, project.name)
+with figures:
+    panels.figures_panel(data, project.name)
+with bundle:
+    panels.bundle_panel(project.id, project.name, filters)

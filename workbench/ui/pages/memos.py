@@ -1,9 +1,73 @@
-"""Memos page: notes on studies, codes, excerpts and configurations (being built)."""
+"""Memos page: write notes on the project, a study, a code or a configuration; search and filter them."""
 
 import streamlit as st
 
+from workbench.services import memos
+from workbench.services.access import NotFound, PermissionDenied
+from workbench.store.enums import MemoTarget
+from workbench.ui import resources
+from workbench.ui.text import plain
 from workbench.ui.widgets import require_project
+
+PROBLEMS = (memos.MemoError, memos.StaleMemo, PermissionDenied, NotFound)
+KINDS = [MemoTarget.PROJECT, MemoTarget.STUDY, MemoTarget.CODE, MemoTarget.CONFIGURATION]
 
 project = require_project()
 st.title("Memos")
-st.info("Memos arrive with the coding workspace.")
+store, user = resources.store(), resources.username()
+
+
+def paragraphs(text: str) -> str:
+    """Memo text for st.markdown: escaped, with its line breaks kept."""
+    return "  \n".join(plain(line) for line in text.splitlines())
+
+
+with st.expander("Write a memo", expanded=True, icon=":material/edit:"):
+    kind = st.selectbox("About", KINDS, format_func=lambda k: k.value.title(), key="memo_kind")
+    options = [o for o in memos.memo_targets(store, user, project.id) if o.type is kind]
+    labels = {o.id: o.label for o in options}
+    target = st.selectbox(
+        "Which one", list(labels), format_func=lambda i: labels[i], key=f"memo_target_{kind}"
+    )
+    with st.form("new_memo", clear_on_submit=True):
+        title = st.text_input("Title", key="memo_title")
+        body = st.text_area("Memo", key="memo_body", height=150)
+        if st.form_submit_button("Save memo", type="primary", key="save_memo"):
+            try:
+                memos.create_memo(
+                    store, user, project.id, kind or MemoTarget.PROJECT, target, body, title=title
+                )
+            except PROBLEMS as exc:
+                st.error(plain(str(exc)))
+            else:
+                st.success("Memo saved.")
+
+left, right = st.columns([3, 1])
+search = left.text_input("Search memos", key="memo_search", placeholder="Words in the title or text")
+names = {None: "Everything", **{k: k.value.title() for k in MemoTarget}}
+shown_kind = right.selectbox("Written about", list(names), format_func=lambda k: names[k], key="memo_filter")
+rows = memos.list_memos(store, user, project.id, target_type=shown_kind, search=search)
+st.caption(f"{len(rows)} memo{'' if len(rows) == 1 else 's'}, most recently changed first.")
+for memo in rows:
+    with st.container(border=True):
+        st.markdown(f"**{plain(memo.title or '(untitled)')}** · {plain(memo.target_label)}")
+        st.caption(plain(f"{memo.author}, {memo.updated_at:%Y-%m-%d %H:%M}"))
+        st.markdown(paragraphs(memo.body))
+        with st.popover("Edit or delete", icon=":material/more_horiz:"):
+            with st.form(f"edit_memo_{memo.id}_{memo.version}"):
+                new_title = st.text_input("Title", memo.title, key=f"memo_title_{memo.id}")
+                new_body = st.text_area("Memo", memo.body, key=f"memo_body_{memo.id}")
+                saved = st.form_submit_button("Save", key=f"save_memo_{memo.id}")
+            deleted = st.button("Delete memo", key=f"delete_memo_{memo.id}")
+        try:
+            if saved:
+                memos.update_memo(
+                    store, user, memo.id, expected_version=memo.version, title=new_title, body=new_body
+                )
+            if deleted:
+                memos.delete_memo(store, user, memo.id, expected_version=memo.version)
+        except PROBLEMS as exc:
+            st.error(plain(str(exc)))
+        else:
+            if saved or deleted:
+                st.rerun()

@@ -1,0 +1,91 @@
+"""The Suggestions page in Streamlit's AppTest, on a fresh SQLite store holding the demo project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from workbench.services import demo, suggestion_jobs
+from workbench.services.database import upgrade_database
+from workbench.store.db import Store
+from workbench.store.enums import CodingOrigin, Decision
+from workbench.store.models import Coding, SuggestionDecision
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = ROOT / "workbench" / "ui" / "pages" / "suggestions.py"
+USER = "ui-tester"
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'ui.db'}"
+    opened = Store.open(url)
+    upgrade_database(opened, backup=False)
+    demo.load_demo(opened, USER)
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", url)
+    monkeypatch.setenv("WORKBENCH_USER", USER)
+    monkeypatch.chdir(ROOT)
+    yield opened
+    opened.dispose()
+
+
+@pytest.fixture
+def page(store):
+    return AppTest.from_file(str(PAGE), default_timeout=60).run()
+
+
+def cards(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if m.value.startswith("> ")]
+
+
+def button(at: AppTest, label: str):
+    """The first card's button with this label."""
+    return next(b for b in at.button if b.label == label)
+
+
+def test_the_page_names_the_pipeline_and_lists_suggestions_best_first(page):
+    assert not page.exception
+    assert page.caption[0].value.startswith("Pipeline: blank English")
+    assert len(cards(page)) == 20
+    headers = [m.value for m in page.markdown if "· score **" in m.value]
+    scores = [float(h.split("score **")[1].split("**")[0]) for h in headers]
+    assert scores == sorted(scores, reverse=True)
+    assert "No trained model yet" in page.info[0].value
+
+
+def test_accepting_on_the_page_codes_the_span_as_a_suggestion(page, store):
+    first = cards(page)[0]
+    button(page, "Accept").click().run()
+    assert not page.exception
+    assert page.toast[0].value.startswith("Coded ")
+    assert cards(page)[0] != first
+    with store.transaction() as session:
+        coding = session.scalar(select(Coding).where(Coding.origin == CodingOrigin.SUGGESTION))
+        assert coding is not None and " ".join(coding.excerpt.text.split()) == first.removeprefix("> ")
+
+
+def test_rejecting_on_the_page_keeps_the_reason_and_hides_the_span(page, store):
+    first = cards(page)[0]
+    next(t for t in page.text_input if t.key.endswith("_reason")).input("only background")
+    button(page, "Reject").click().run()
+    assert not page.exception
+    assert first not in cards(page)
+    with store.transaction() as session:
+        decision = session.scalar(select(SuggestionDecision))
+        assert (decision.decision, decision.reason) == (Decision.REJECTED, "only background")
+
+
+def test_retrain_trains_a_model_and_the_page_then_shows_its_held_out_figures(page, store):
+    page.button(key="retrain").click().run()
+    assert not page.exception
+    job = suggestion_jobs.training_job(store, 1)
+    assert job is not None and job.wait(timeout=120).state == "done"
+    page.run()
+    assert any(m.value.startswith("**Model version 1**") for m in page.markdown)
+    table = page.dataframe[0].value
+    assert list(table["Kind"]) == ["context", "mechanism", "outcome"]
+    assert table["Precision"].between(0, 1).all() and table["Recall"].between(0, 1).all()
+    assert page.success[0].value.startswith("Model version 1 trained in")

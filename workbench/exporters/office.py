@@ -1,0 +1,156 @@
+"""Publication tables as Word (python-docx) and Excel (openpyxl) files.
+
+DOCX: a real Word table with a repeating, bold header row, horizontal rules only (journal style),
+9 pt text, column widths from the table's weights, on a landscape page when the table is wide.
+XLSX: one sheet per table, bold frozen header, wrapped text; every cell is written as a string
+(never a formula), with spreadsheet formula prefixes neutralised as in CSV.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from openpyxl import Workbook
+from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.styles import Alignment, Font
+
+from workbench.domain.safety import neutralise_formula, xml_safe
+from workbench.domain.tables import Table
+
+_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+
+
+def _borders(table_xml: object) -> None:
+    """Journal-style rules: top and bottom of the table, and under the header row."""
+    props = table_xml.tblPr  # type: ignore[attr-defined]
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "bottom"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "single")
+        element.set(qn("w:sz"), "8")
+        borders.append(element)
+    props.append(borders)
+
+
+def _header_row(row: object, columns: Sequence[str]) -> None:
+    row_props = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    row_props.append(repeat)
+    for cell, name in zip(row.cells, columns, strict=True):  # type: ignore[attr-defined]
+        run = cell.paragraphs[0].add_run(xml_safe(name))
+        run.bold = True
+        cell_props = cell._tc.get_or_add_tcPr()
+        borders = OxmlElement("w:tcBorders")
+        bottom = OxmlElement("w:bottom")
+        bottom.set(qn("w:val"), "single")
+        bottom.set(qn("w:sz"), "6")
+        borders.append(bottom)
+        cell_props.append(borders)
+
+
+def _landscape(document: object) -> None:
+    section = document.sections[0]  # type: ignore[attr-defined]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+
+
+def _text_cell(value: str, twips: int) -> object:
+    """A ``w:tc`` holding ``value`` (line breaks kept) with a fixed width."""
+    cell = OxmlElement("w:tc")
+    props = OxmlElement("w:tcPr")
+    width = OxmlElement("w:tcW")
+    width.set(qn("w:w"), str(twips))
+    width.set(qn("w:type"), "dxa")
+    props.append(width)
+    cell.append(props)
+    paragraph = OxmlElement("w:p")
+    run = OxmlElement("w:r")
+    for i, line in enumerate(xml_safe(value).split("\n")):
+        if i:
+            run.append(OxmlElement("w:br"))
+        text = OxmlElement("w:t")
+        text.set(qn("xml:space"), "preserve")
+        text.text = line
+        run.append(text)
+    paragraph.append(run)
+    cell.append(paragraph)
+    return cell
+
+
+def to_docx(table: Table) -> bytes:
+    """A Word document holding the table under its title, with its note below."""
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "Calibri"
+    style.font.size = Pt(9)
+    if table.wide:
+        _landscape(document)
+    document.add_paragraph().add_run(xml_safe(table.title)).bold = True
+    grid = document.add_table(rows=1, cols=len(table.columns))
+    grid.autofit = False
+    _borders(grid._tbl)
+    _header_row(grid.rows[0], table.columns)
+    section = document.sections[0]
+    usable = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+    total = sum(table.weights) or 1.0
+    widths = [int(usable * weight / total) for weight in table.weights]
+    for cell, width in zip(grid.rows[0].cells, widths, strict=True):
+        cell.width = width
+    for column, width in zip(grid._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        column.w = width
+    twips = [width // 635 for width in widths]  # EMU to twentieths of a point
+    for values in table.rows:
+        # rows are written as XML: python-docx rebuilds the whole cell grid for each added row
+        row = OxmlElement("w:tr")
+        for value, width in zip(values, twips, strict=True):
+            row.append(_text_cell(value, width))
+        grid._tbl.append(row)
+    if table.note:
+        document.add_paragraph().add_run(xml_safe(table.note)).italic = True
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def sheet_name(title: str, taken: set[str]) -> str:
+    """A valid, unused Excel sheet name (at most 31 characters, none of []:*?/\\)."""
+    base = _SHEET_NAME.sub(" ", title).strip()[:31] or "Sheet"
+    name, n = base, 1
+    while name.lower() in taken:
+        n += 1
+        name = f"{base[: 31 - len(str(n)) - 1]} {n}"
+    taken.add(name.lower())
+    return name
+
+
+def to_xlsx(tables: Sequence[Table]) -> bytes:
+    """A workbook with one sheet per table: bold frozen header, wrapped string cells."""
+    book = Workbook()
+    book.remove(book.active)
+    taken: set[str] = set()
+    for table in tables:
+        sheet = book.create_sheet(sheet_name(table.name, taken))
+        sheet.append([xml_safe(c) for c in table.columns])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for values in table.rows:
+            sheet.append([xml_safe(neutralise_formula(v)) for v in values])
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                cell.data_type = TYPE_STRING  # never a formula, whatever the text
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        total = sum(table.weights) or 1.0
+        for index, weight in enumerate(table.weights, start=1):
+            sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(8, 120 * weight / total)
+        sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

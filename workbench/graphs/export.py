@@ -1,0 +1,107 @@
+"""Static figure files (SVG, PNG at 300 dpi, PDF) through kaleido 1.x and Debian's chromium.
+
+kaleido 1.x drives a Chrome-family browser through choreographer, which takes the browser from the
+``BROWSER_PATH`` environment variable before searching ``PATH``; it is pointed at Debian's
+``/usr/bin/chromium`` unless already set. The browser is started once per process
+(``kaleido.start_sync_server``) and reused for every figure; MathJax is off, so nothing is fetched
+from the network. PNGs are rendered at 300/96 scale (the figures are laid out in CSS pixels, 96 per
+inch) and carry a 300 dpi ``pHYs`` chunk so word processors size them right.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import threading
+import zlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+BROWSER_ENV = "BROWSER_PATH"
+DEBIAN_CHROMIUM = "/usr/bin/chromium"
+FORMATS = ("svg", "png", "pdf")
+DPI = 300
+CSS_DPI = 96
+_lock = threading.Lock()
+_started = False
+
+
+class FigureExportError(RuntimeError):
+    """A figure could not be written as a file; the message says why and what to install."""
+
+
+def browser_path() -> str:
+    """The browser kaleido will use: ``BROWSER_PATH``, set to Debian's chromium when unset."""
+    if not os.environ.get(BROWSER_ENV) and Path(DEBIAN_CHROMIUM).exists():
+        os.environ[BROWSER_ENV] = DEBIAN_CHROMIUM
+    return os.environ.get(BROWSER_ENV, "")
+
+
+def start_renderer() -> None:
+    """Start kaleido's browser once for this process (later calls do nothing)."""
+    global _started
+    with _lock:
+        if _started:
+            return
+        path = browser_path()
+        if not path or not Path(path).exists():
+            raise FigureExportError(
+                f"static figures need chromium: install Debian's chromium package or set {BROWSER_ENV}"
+            )
+        import kaleido
+
+        kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+        _started = True
+
+
+def with_dpi(png: bytes, dpi: int = DPI) -> bytes:
+    """The PNG with a ``pHYs`` chunk saying ``dpi`` (any earlier one replaced)."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
+        raise FigureExportError("the renderer did not return a PNG")
+    per_metre = round(dpi / 0.0254)
+    body = b"pHYs" + struct.pack(">IIB", per_metre, per_metre, 1)
+    chunk = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body))
+    out, pos = [png[:8]], 8
+    while pos < len(png):
+        length = struct.unpack(">I", png[pos : pos + 4])[0]
+        kind = png[pos + 4 : pos + 8]
+        end = pos + 12 + length
+        if kind != b"pHYs":
+            out.append(png[pos:end])
+        if kind == b"IHDR":
+            out.append(chunk)
+        pos = end
+    return b"".join(out)
+
+
+def png_dpi(png: bytes) -> float | None:
+    """The resolution a PNG declares in its ``pHYs`` chunk, in dots per inch (None without one)."""
+    pos = 8
+    while pos < len(png):
+        length = struct.unpack(">I", png[pos : pos + 4])[0]
+        if png[pos + 4 : pos + 8] == b"pHYs":
+            x, _, unit = struct.unpack(">IIB", png[pos + 8 : pos + 17])
+            return x * 0.0254 if unit == 1 else None
+        pos += 12 + length
+    return None
+
+
+def render(fig: go.Figure, fmt: str) -> bytes:
+    """The figure as SVG, PNG (300 dpi) or PDF bytes, at its own width and height."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown figure format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    start_renderer()
+    import kaleido
+
+    width, height = fig.layout.width or 1200, fig.layout.height or 800
+    scale = DPI / CSS_DPI if fmt == "png" else 1
+    opts: dict[str, Any] = {"format": fmt, "width": width, "height": height, "scale": scale}
+    try:
+        data = kaleido.calc_fig_sync(fig.to_dict(), opts=opts)
+    except Exception as exc:  # kaleido reports browser failures with many exception types
+        raise FigureExportError(f"rendering the figure as {fmt} failed: {exc}") from exc
+    data = data if isinstance(data, bytes) else bytes(data)
+    return with_dpi(data) if fmt == "png" else data

@@ -1,0 +1,142 @@
+"""Plotly figures of the whole programme: Sankey, matrices (heatmaps with clickable cells) and chains."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from workbench.domain.configurations import ElementRole
+from workbench.domain.figures import ProgrammeData
+from workbench.domain.overview import (
+    Matrix,
+    Sankey,
+    chain_graph,
+    context_outcome_matrix,
+    sankey,
+    study_code_matrix,
+)
+from workbench.graphs.chains import chains_figure
+from workbench.graphs.style import FONT, alpha, citations, safe
+
+LINK_HOVER = "%{source.label} → %{target.label}<br>%{value} studies: %{customdata}<extra></extra>"
+COLUMN_X = {ElementRole.CONTEXT: 0.01, ElementRole.MECHANISM: 0.5, ElementRole.OUTCOME: 0.99}
+
+
+def sankey_figure(model: Sankey, studies: dict[int, str], title: str = "") -> go.Figure:
+    """Context → mechanism → outcome flows; link width = studies supporting both ends."""
+    index = {n.key: i for i, n in enumerate(model.nodes)}
+    nodes = model.nodes
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            node={
+                "label": [f"{safe(n.name)} ({n.n_studies})" for n in nodes],
+                "color": [n.colour for n in nodes],
+                "x": [COLUMN_X[n.role] for n in nodes],
+                "pad": 14,
+                "thickness": 16,
+                "line": {"color": "#555555", "width": 0.5},
+                "customdata": [f"{n.role.value}: {citations(n.studies, studies)}" for n in nodes],
+                "hovertemplate": "%{label}<br>%{customdata}<extra></extra>",
+            },
+            link={
+                "source": [index[e.source] for e in model.links],
+                "target": [index[e.target] for e in model.links],
+                "value": [e.n_studies for e in model.links],
+                "color": [alpha(nodes[index[e.source]].colour, 0.4) for e in model.links],
+                "customdata": [citations(e.studies, studies) for e in model.links],
+                "hovertemplate": LINK_HOVER,
+            },
+        )
+    )
+    height = max(480, 34 * max(sum(1 for n in nodes if n.role is r) for r in ElementRole) + 120)
+    fig.update_layout(
+        title={
+            "text": safe(title) or "Contexts → mechanisms → outcomes (width: studies)",
+            "font": {"size": 16},
+        },
+        width=1300,
+        height=height,
+        font={"family": FONT, "size": 12},
+        margin={"l": 20, "r": 20, "t": 60, "b": 20},
+    )
+    return fig
+
+
+def _cell_markers(matrix: Matrix, rows: list[str], columns: list[str], unit: str) -> go.Scatter:
+    """Invisible markers on the non-empty cells: their hover text, and the cell key a click selects."""
+    cells = {(c.row, c.column): c for c in matrix.cells}
+    points = [
+        (ci, ri, cells[(r, c)])
+        for ri, (r, _) in enumerate(matrix.rows)
+        for ci, (c, _) in enumerate(matrix.columns)
+        if (r, c) in cells
+    ]
+    return go.Scatter(
+        x=[p[0] for p in points],
+        y=[p[1] for p in points],
+        mode="markers",
+        marker={"size": 18, "color": "rgba(0,0,0,0)", "symbol": "square"},
+        customdata=[f"{p[2].row}|{p[2].column}" for p in points],
+        hovertext=[f"{rows[p[1]]} × {columns[p[0]]}: {p[2].value} {unit}" for p in points],
+        hoverinfo="text",
+    )
+
+
+def _size(fig: go.Figure, title: str, rows: list[str], columns: list[str]) -> None:
+    """Margins that fit the row labels and the slanted column labels; one 26 px row per label."""
+    longest = max((len(label) for label in rows), default=10)
+    top = 70 + 0.72 * 7 * max((len(label) for label in columns), default=10)
+    reach = [0.72 * 7 * len(label) - 44 * (len(columns) - 1 - i) for i, label in enumerate(columns)]
+    right = 20 + max([0.0, *reach])  # how far the slanted labels reach past the last column
+    height = top + 26 * len(rows) + 40
+    fig.update_layout(
+        title={"text": safe(title), "font": {"size": 16}, "y": 1 - 24 / height, "yanchor": "top", "x": 0.01},
+        font={"family": FONT, "size": 12},
+        plot_bgcolor="white",
+        showlegend=False,
+        width=round(40 + 7 * longest + 44 * len(columns) + right),
+        height=round(height),
+        margin={"l": 20 + 7 * longest, "r": right, "t": top, "b": 20},
+        clickmode="event+select",
+        dragmode=False,
+    )
+    fig.update_xaxes(
+        tickvals=list(range(len(columns))), ticktext=columns, side="top", tickangle=-45, fixedrange=True
+    )
+    fig.update_yaxes(tickvals=list(range(len(rows))), ticktext=rows, autorange="reversed", fixedrange=True)
+
+
+def matrix_figure(matrix: Matrix, colour: str = "#1f77b4", cell_label: str = "studies") -> go.Figure:
+    """A heatmap of the matrix with numbers in the cells; each non-empty cell is a clickable marker."""
+    values = matrix.values()
+    rows = [safe(label) for _, label in matrix.rows]
+    columns = [safe(label) for _, label in matrix.columns]
+    heat = go.Heatmap(
+        z=values,
+        x=list(range(len(columns))),
+        y=list(range(len(rows))),
+        colorscale=[[0, "#ffffff"], [1, colour]],
+        showscale=False,
+        hoverinfo="skip",
+        text=[[str(v) if v else "" for v in row] for row in values],
+        texttemplate="%{text}",
+        xgap=1,
+        ygap=1,
+    )
+    fig = go.Figure([heat, _cell_markers(matrix, rows, columns, cell_label)])
+    _size(fig, matrix.title, rows, columns)
+    return fig
+
+
+def overview_figures(data: ProgrammeData, rollup: bool = True) -> dict[str, go.Figure]:
+    """The whole-programme figures by file stem: Sankey, both matrices, and chains when there are any."""
+    names = {s.id: s.citation for s in data.studies}
+    figures = {
+        "overview-sankey": sankey_figure(sankey(data, rollup), names),
+        "context-outcome-matrix": matrix_figure(context_outcome_matrix(data)),
+        "study-code-matrix": matrix_figure(study_code_matrix(data), "#2ca02c", "excerpts"),
+    }
+    graph = chain_graph(data)
+    if graph.nodes:
+        figures["chains"] = chains_figure(graph)
+    return figures

@@ -1,0 +1,136 @@
+"""Per-document arrays the scorer and the learned model read: units, cues, codes, bags of lemmas."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from spacy.attrs import IDX, IS_ALPHA, IS_STOP, LEMMA, LENGTH, SENT_START
+from spacy.tokens import Doc
+
+from workbench.nlp.codebook import CodebookIndex
+from workbench.nlp.components import doc_text
+from workbench.nlp.cues import CATEGORIES
+from workbench.nlp.units import SECTION_WEIGHT, Quotation, Unit, split_units, starts_with_link
+
+
+@dataclass
+class DocFeatures:
+    """What the suggester knows about each unit (sentence piece) of one document."""
+
+    text: str
+    units: list[Unit]
+    quotations: list[Quotation]
+    cues: np.ndarray  # rows (category, unit, start char, end char)
+    cue_counts: np.ndarray  # units x categories
+    code_hits: np.ndarray  # rows (code index, unit)
+    code_matches: np.ndarray  # units x codes: how often a code's name or example occurs
+    similarity: np.ndarray  # units x codes: TF-IDF cosine to each code's profile
+    bag_units: np.ndarray  # the unit of each content word ...
+    bag_lemmas: np.ndarray  # ... and its lemma hash
+    words: np.ndarray  # words per unit
+    _first_cue: dict[int, dict[int, tuple[int, int]]] | None = field(default=None, repr=False)
+    _hits: dict[int, list[int]] | None = field(default=None, repr=False)
+
+    @property
+    def size(self) -> int:
+        """How many units the document has."""
+        return len(self.units)
+
+    def column(self, name: str) -> np.ndarray:
+        """A per-unit attribute as an array: ``quote``, ``section``, ``heading``, ``weight``, ``link``."""
+        if name == "quote":
+            return np.array([u.quote >= 0 for u in self.units], dtype=float)
+        if name == "heading":
+            return np.array([u.heading for u in self.units], dtype=float)
+        if name == "weight":
+            return np.array([SECTION_WEIGHT[u.section] for u in self.units], dtype=float)
+        if name == "link":
+            return np.array([starts_with_link(self.text[u.start : u.end]) for u in self.units], dtype=float)
+        return np.array([int(u.section) for u in self.units], dtype=np.int64)
+
+    def cue_texts(self, units: list[int]) -> dict[int, str]:
+        """The first cue of each category in the units, as written (lower case), by category."""
+        if self._first_cue is None:
+            self._first_cue = {}
+            for category, unit, start, end in sorted(self.cues.tolist(), key=lambda row: row[2]):
+                self._first_cue.setdefault(unit, {}).setdefault(category, (start, end))
+        found: dict[int, tuple[int, int]] = {}
+        for unit in units:
+            for category, span in self._first_cue.get(unit, {}).items():
+                found.setdefault(category, span)
+        return {c: " ".join(self.text[s:e].split()).lower() for c, (s, e) in found.items()}
+
+    def codes_matched(self, units: list[int]) -> list[int]:
+        """Codes whose name or an example occurs in the units, in order of first occurrence."""
+        if self._hits is None:
+            self._hits = {}
+            for code, unit in self.code_hits.tolist():
+                self._hits.setdefault(unit, []).append(code)
+        return list(dict.fromkeys(code for unit in units for code in self._hits.get(unit, [])))
+
+
+def _sentences(text: str, tokens: np.ndarray) -> list[tuple[int, int]]:
+    starts = np.flatnonzero(tokens[:, 2] == 1)
+    if not len(starts) or starts[0] != 0:
+        starts = np.concatenate([[0], starts])
+    chars = tokens[starts, 0].tolist()
+    return list(zip(chars, [*chars[1:], len(text)], strict=True))
+
+
+def _token_units(units: list[Unit], idx: np.ndarray) -> np.ndarray:
+    """The unit each token falls in, -1 for tokens between units (spaces, marks, attributions)."""
+    if not units:
+        return np.full(len(idx), -1, dtype=np.int64)
+    starts = np.array([u.start for u in units], dtype=np.int64)
+    ends = np.array([u.end for u in units], dtype=np.int64)
+    which = np.searchsorted(starts, idx, side="right") - 1
+    inside = (which >= 0) & (idx < ends[np.maximum(which, 0)])
+    return np.where(inside, which, -1)
+
+
+def _per_unit(rows: np.ndarray, columns: int, n_units: int) -> np.ndarray:
+    """Count rows ``(column, unit)`` into a units x columns matrix."""
+    flat = rows[:, 1] * columns + rows[:, 0]
+    return np.bincount(flat, minlength=n_units * columns).reshape(n_units, columns).astype(float)
+
+
+def analyse(doc: Doc, codebook: CodebookIndex) -> DocFeatures:
+    """Cut a processed doc into units and count, per unit, its cues, code matches and words."""
+    text = doc_text(doc)
+    tokens = doc.to_array([IDX, LENGTH, SENT_START, IS_ALPHA, IS_STOP]).astype(np.int64)
+    quotations: list[Quotation] = doc._.realist_quotations or []
+    units = split_units(text, _sentences(text, tokens) if len(doc) else [], quotations)
+    n = len(units)
+    unit_of = _token_units(units, tokens[:, 0])
+    cues = _locate(doc._.realist_cues, unit_of, tokens)
+    hits = _locate(codebook.matches(doc), unit_of, tokens)
+    content = (unit_of >= 0) & (tokens[:, 3] == 1) & (tokens[:, 4] == 0) & (tokens[:, 1] > 1)
+    lemmas = doc.to_array(LEMMA)[content] if len(doc) else np.zeros(0, dtype=np.uint64)
+    words = np.bincount(unit_of[(unit_of >= 0) & (tokens[:, 3] == 1)], minlength=n)
+    return DocFeatures(
+        text=text,
+        units=units,
+        quotations=quotations,
+        cues=cues,
+        cue_counts=_per_unit(cues[:, :2], len(CATEGORIES), n),
+        code_hits=hits[:, :2],
+        code_matches=_per_unit(hits[:, :2], len(codebook.codes), n),
+        similarity=codebook.similarity(unit_of[content], lemmas, n),
+        bag_units=unit_of[content],
+        bag_lemmas=lemmas,
+        words=words,
+    )
+
+
+def _locate(matches: np.ndarray | None, unit_of: np.ndarray, tokens: np.ndarray) -> np.ndarray:
+    """Matches ``(what, start token, end token)`` as ``(what, unit, start char, end char)``,
+    keeping those that begin inside a unit."""
+    if matches is None or not len(matches):
+        return np.zeros((0, 4), dtype=np.int64)
+    units = unit_of[matches[:, 1]]
+    last = matches[:, 2] - 1
+    rows = np.column_stack(
+        [matches[:, 0], units, tokens[matches[:, 1], 0], tokens[last, 0] + tokens[last, 1]]
+    )
+    return rows[units >= 0]

@@ -1,0 +1,117 @@
+"""Shared pieces of the codebook use cases: loading a code to act on, stale checks, audit snapshots."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from workbench.services.access import NotFound, require_member
+from workbench.store.audit import record
+from workbench.store.db import Store
+from workbench.store.enums import AuditAction, Role
+from workbench.store.models import Code, User
+
+EDITORS = (Role.OWNER, Role.REVIEWER)
+
+
+class StaleCode(ValueError):
+    """Someone else changed the code since it was read; reload and redo."""
+
+
+@contextmanager
+def editing(store: Store) -> Iterator[Session]:
+    """A transaction for an edit; a concurrent change caught at write time becomes StaleCode."""
+    try:
+        with store.transaction() as session:
+            yield session
+    except StaleDataError:
+        raise StaleCode("the codebook was changed by someone else meanwhile; reload and redo") from None
+
+
+def load_code(
+    session: Session, code_id: int, username: str, roles: tuple[Role, ...] = EDITORS
+) -> tuple[Code, User]:
+    """The code and the acting user, if the user holds one of ``roles`` in the code's project."""
+    code = session.get(Code, code_id)
+    if code is None:
+        raise NotFound(f"code {code_id} does not exist")
+    return code, require_member(session, code.project_id, username, roles)
+
+
+def check_version(code: Code, expected: int | None) -> None:
+    """Refuse an edit made on an older version of the code than the stored one."""
+    if expected is not None and code.version_id != expected:
+        raise StaleCode(
+            f"code {code.name!r} was changed by someone else since you opened it; reload and redo"
+        )
+
+
+def code_dict(code: Code) -> dict[str, Any]:
+    """The code's fields for the audit log and for snapshots."""
+    return {
+        "id": code.id,
+        "name": code.name,
+        "kind": code.kind.value,
+        "colour": code.colour,
+        "description": code.description,
+        "examples": list(code.examples),
+        "parent_id": code.parent_id,
+        "position": code.position,
+    }
+
+
+def parent_map(session: Session, project_id: int) -> dict[int, int | None]:
+    """Code id -> parent id for every code of a project."""
+    rows = session.execute(select(Code.id, Code.parent_id).where(Code.project_id == project_id))
+    return {code_id: parent_id for code_id, parent_id in rows}
+
+
+def subtree_ids(parents: dict[int, int | None], root_id: int) -> list[int]:
+    """The code and all its descendants, parents before children."""
+    children: dict[int | None, list[int]] = {}
+    for code_id, parent_id in sorted(parents.items()):
+        children.setdefault(parent_id, []).append(code_id)
+    found, index = [root_id], 0
+    while index < len(found):
+        found.extend(children.get(found[index], []))
+        index += 1
+    return found
+
+
+def siblings(
+    session: Session, project_id: int, parent_id: int | None, *, without: int | None = None
+) -> list[Code]:
+    """The codes under one parent (or at the root), in position order."""
+    # ``== None`` renders as IS NULL, so the root level needs no special case
+    query = select(Code).where(Code.project_id == project_id, Code.parent_id == parent_id)
+    codes = session.scalars(query.order_by(Code.position, Code.id)).all()
+    return [c for c in codes if c.id != without]
+
+
+def renumber(codes: list[Code]) -> None:
+    """Give codes positions 0, 1, 2 … in list order, touching only those that change."""
+    for position, code in enumerate(codes):
+        if code.position != position:
+            code.position = position
+
+
+def audit(
+    session: Session,
+    user: User,
+    project_id: int,
+    action: AuditAction,
+    entity_id: int | None,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Record a change to a code in the project's audit log."""
+    record(
+        session, action=action, entity_type="code", entity_id=entity_id, user_id=user.id,
+        project_id=project_id, before=before, after=after,
+    )  # fmt: skip

@@ -1,0 +1,260 @@
+"""Memos: reviewers' notes on the project, a study, a code, an excerpt or a configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from workbench.domain.studies import short_citation
+from workbench.services.access import NotFound, require_member
+from workbench.store.audit import record
+from workbench.store.db import Store
+from workbench.store.enums import AuditAction, MemoTarget, Role
+from workbench.store.models import Code, Configuration, Document, Excerpt, Memo, Project, Study, User
+
+EDITORS = (Role.OWNER, Role.REVIEWER)
+MAX_TITLE = 300
+
+
+class MemoError(ValueError):
+    """A memo that cannot be saved as written (no text, title too long)."""
+
+
+class StaleMemo(ValueError):
+    """Someone else changed the memo since it was opened; reload and redo."""
+
+
+@dataclass(frozen=True)
+class MemoTargetOption:
+    """Something a memo can be written about, with the label shown for it."""
+
+    type: MemoTarget
+    id: int | None
+    label: str
+
+
+@dataclass(frozen=True)
+class MemoRow:
+    """A memo with what it is about and who wrote it."""
+
+    id: int
+    target_type: MemoTarget
+    target_id: int | None
+    target_label: str
+    title: str
+    body: str
+    author: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+def _study_label(study: Study) -> str:
+    return f"{short_citation(study.authors, study.year)} ({study.key})"
+
+
+def _labels(
+    session: Session, project_id: int, wanted: Iterable[tuple[MemoTarget, int | None]]
+) -> dict[Any, str]:
+    """Labels of memo targets, by (type, id); a target that no longer exists is not in the result."""
+    ids: dict[MemoTarget, set[int]] = {}
+    for kind, target_id in wanted:
+        if target_id is not None:
+            ids.setdefault(kind, set()).add(target_id)
+    project = session.get_one(Project, project_id)
+    out: dict[Any, str] = {(MemoTarget.PROJECT, None): f"Project: {project.name}"}
+    for study in session.scalars(select(Study).where(Study.id.in_(ids.get(MemoTarget.STUDY, set())))):
+        out[(MemoTarget.STUDY, study.id)] = f"Study: {_study_label(study)}"
+    for code in session.scalars(select(Code).where(Code.id.in_(ids.get(MemoTarget.CODE, set())))):
+        out[(MemoTarget.CODE, code.id)] = f"Code: {code.name} ({code.kind.value})"
+    for config in session.scalars(
+        select(Configuration).where(Configuration.id.in_(ids.get(MemoTarget.CONFIGURATION, set())))
+    ):
+        out[(MemoTarget.CONFIGURATION, config.id)] = f"Configuration {config.label}: {config.statement[:80]}"
+    excerpts = session.execute(
+        select(Excerpt, Study)
+        .join(Document, Excerpt.document_id == Document.id)
+        .join(Study, Document.study_id == Study.id)
+        .where(Excerpt.id.in_(ids.get(MemoTarget.EXCERPT, set())))
+    )
+    for excerpt, study in excerpts:
+        out[(MemoTarget.EXCERPT, excerpt.id)] = f"Excerpt in {_study_label(study)}: “{excerpt.text[:80]}”"
+    return out
+
+
+def memo_targets(store: Store, username: str, project_id: int) -> list[MemoTargetOption]:
+    """The project, its studies, codes and configurations, as things a memo can be about."""
+    with store.transaction() as session:
+        require_member(session, project_id, username)
+        wanted: list[tuple[MemoTarget, int | None]] = [(MemoTarget.PROJECT, None)]
+        for kind, ids in (
+            (MemoTarget.STUDY, select(Study.id).where(Study.project_id == project_id)),
+            (MemoTarget.CODE, select(Code.id).where(Code.project_id == project_id)),
+            (
+                MemoTarget.CONFIGURATION,
+                select(Configuration.id).where(Configuration.project_id == project_id),
+            ),
+        ):
+            wanted += [(kind, target_id) for target_id in session.scalars(ids)]
+        labels = _labels(session, project_id, wanted)
+        options = [MemoTargetOption(kind, target_id, labels[(kind, target_id)]) for kind, target_id in wanted]
+        return sorted(options, key=lambda o: (list(MemoTarget).index(o.type), o.label.casefold()))
+
+
+def _target_project(session: Session, kind: MemoTarget, target_id: int | None) -> int | None:
+    """The project a memo target belongs to (None when it does not exist)."""
+    queries = {
+        MemoTarget.STUDY: select(Study.project_id).where(Study.id == target_id),
+        MemoTarget.CODE: select(Code.project_id).where(Code.id == target_id),
+        MemoTarget.CONFIGURATION: select(Configuration.project_id).where(Configuration.id == target_id),
+        MemoTarget.EXCERPT: select(Study.project_id)
+        .join(Document, Document.study_id == Study.id)
+        .join(Excerpt, Excerpt.document_id == Document.id)
+        .where(Excerpt.id == target_id),
+    }
+    return session.scalar(queries[kind]) if kind in queries and target_id is not None else None
+
+
+def _check(title: str, body: str) -> tuple[str, str]:
+    title, body = title.strip(), body.strip()
+    if not body:
+        raise MemoError("write something in the memo")
+    if len(title) > MAX_TITLE:
+        raise MemoError(f"a memo title has at most {MAX_TITLE} characters")
+    return title, body
+
+
+def _audit_dict(memo: Memo) -> dict[str, Any]:
+    return {
+        "target_type": memo.target_type.value,
+        "target_id": memo.target_id,
+        "title": memo.title,
+        "body": memo.body,
+    }
+
+
+def _record(session: Session, memo: Memo, user: User, action: AuditAction, **change: dict[str, Any]) -> None:
+    record(
+        session, action=action, entity_type="memo", entity_id=memo.id, user_id=user.id,
+        project_id=memo.project_id, **change,
+    )  # fmt: skip
+
+
+def create_memo(
+    store: Store,
+    username: str,
+    project_id: int,
+    target_type: MemoTarget,
+    target_id: int | None,
+    body: str,
+    *,
+    title: str = "",
+) -> int:
+    """Write a memo about the project (no target id) or one of its studies, codes, excerpts or
+    configurations; returns its id."""
+    title, body = _check(title, body)
+    if target_type is MemoTarget.PROJECT:
+        target_id = None
+    elif target_id is None:
+        raise MemoError(f"choose the {target_type.value} the memo is about")
+    with store.transaction() as session:
+        user = require_member(session, project_id, username, EDITORS)
+        if (
+            target_type is not MemoTarget.PROJECT
+            and _target_project(session, target_type, target_id) != project_id
+        ):
+            raise NotFound(f"{target_type.value} {target_id} is not in this project")
+        memo = Memo(
+            project_id=project_id, author_id=user.id, target_type=target_type, target_id=target_id,
+            title=title, body=body,
+        )  # fmt: skip
+        session.add(memo)
+        session.flush()
+        _record(session, memo, user, AuditAction.CREATE, after=_audit_dict(memo))
+        return memo.id
+
+
+def _memo(session: Session, memo_id: int, username: str, expected_version: int | None) -> tuple[Memo, User]:
+    memo = session.get(Memo, memo_id)
+    if memo is None:
+        raise NotFound(f"memo {memo_id} does not exist")
+    user = require_member(session, memo.project_id, username, EDITORS)
+    if expected_version is not None and memo.version_id != expected_version:
+        raise StaleMemo(f"memo {memo.title or memo_id!r} was changed by someone else; reload and redo")
+    return memo, user
+
+
+def update_memo(
+    store: Store,
+    username: str,
+    memo_id: int,
+    *,
+    expected_version: int,
+    title: str | None = None,
+    body: str | None = None,
+) -> None:
+    """Change a memo's title or text, if nobody changed it since ``expected_version``."""
+    try:
+        with store.transaction() as session:
+            memo, user = _memo(session, memo_id, username, expected_version)
+            before = _audit_dict(memo)
+            memo.title, memo.body = _check(
+                memo.title if title is None else title, memo.body if body is None else body
+            )
+            session.flush()
+            _record(session, memo, user, AuditAction.UPDATE, before=before, after=_audit_dict(memo))
+    except StaleDataError:
+        raise StaleMemo("the memo was changed by someone else meanwhile; reload and redo") from None
+
+
+def delete_memo(store: Store, username: str, memo_id: int, *, expected_version: int | None = None) -> None:
+    """Delete a memo (its text stays in the audit log)."""
+    with store.transaction() as session:
+        memo, user = _memo(session, memo_id, username, expected_version)
+        _record(session, memo, user, AuditAction.DELETE, before=_audit_dict(memo))
+        session.delete(memo)
+
+
+def list_memos(
+    store: Store,
+    username: str,
+    project_id: int,
+    *,
+    target_type: MemoTarget | None = None,
+    target_id: int | None = None,
+    search: str = "",
+) -> list[MemoRow]:
+    """The project's memos, most recently changed first: all, those of one kind of target (or one
+    target), and those whose title or text contains ``search`` (ignoring case)."""
+    with store.transaction() as session:
+        require_member(session, project_id, username)
+        query = select(Memo, User.username).outerjoin(User, Memo.author_id == User.id)
+        query = query.where(Memo.project_id == project_id)
+        if target_type is not None:
+            query = query.where(Memo.target_type == target_type)
+            if target_id is not None:
+                query = query.where(Memo.target_id == target_id)
+        found = list(session.execute(query.order_by(Memo.updated_at.desc(), Memo.id.desc())))
+        labels = _labels(session, project_id, [(m.target_type, m.target_id) for m, _name in found])
+    needle = search.strip().casefold()
+    # matched in Python, not SQL: casefold treats every script alike, on SQLite as on PostgreSQL
+    return [
+        _row(m, name, labels)
+        for m, name in found
+        if needle in m.title.casefold() or needle in m.body.casefold()
+    ]
+
+
+def _row(memo: Memo, author: str | None, labels: dict[Any, str]) -> MemoRow:
+    key = (memo.target_type, memo.target_id)
+    label = labels.get(key, f"{memo.target_type.value} {memo.target_id} (deleted)")
+    return MemoRow(
+        memo.id, memo.target_type, memo.target_id, label, memo.title, memo.body, author or "(deleted user)",
+        memo.created_at, memo.updated_at, memo.version_id,
+    )  # fmt: skip

@@ -1,0 +1,149 @@
+"""Train a project's suggestion model from its codings and decisions, and store it as a new version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from workbench.nlp.learning import Progress
+from workbench.nlp.pipeline import pipeline_name
+from workbench.nlp.training import TrainingDoc, train
+from workbench.services import suggestion_cache as cache
+from workbench.services.access import require_member
+from workbench.store.audit import record
+from workbench.store.db import Store
+from workbench.store.enums import AuditAction, Decision, Role
+from workbench.store.models import Coding, Document, Excerpt, Study, SuggestionDecision, SuggestionModel
+
+EDITORS = (Role.OWNER, Role.REVIEWER)
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """A stored suggestion model: its version, held-out metrics, size of training data, pipeline."""
+
+    version: int
+    metrics: dict[str, Any]
+    trained_on: int
+    pipeline: str
+    created_at: datetime
+
+
+def latest_model(session: Session, project_id: int) -> SuggestionModel | None:
+    """The project's newest stored model, if any."""
+    return session.scalar(
+        select(SuggestionModel)
+        .where(SuggestionModel.project_id == project_id)
+        .order_by(SuggestionModel.version.desc())
+        .limit(1)
+    )
+
+
+def model_info(row: SuggestionModel) -> ModelInfo:
+    """A stored model as a plain dataclass."""
+    return ModelInfo(row.version, dict(row.metrics), row.trained_on, row.pipeline, row.created_at)
+
+
+def decision_count(session: Session, project_id: int) -> int:
+    """How many suggestions the project's team has accepted or rejected."""
+    return int(
+        session.scalar(
+            select(func.count(SuggestionDecision.id))
+            .join(Document)
+            .join(Study)
+            .where(Study.project_id == project_id)
+        )
+        or 0
+    )
+
+
+def _training_docs(session: Session, project_id: int) -> list[TrainingDoc]:
+    """Every document with codings or decisions: coded excerpts with their code ids, rejected spans."""
+    rows = session.execute(
+        select(Excerpt.document_id, Excerpt.start, Excerpt.end, Coding.code_id)
+        .join(Coding)
+        .join(Document)
+        .join(Study)
+        .where(Study.project_id == project_id)
+    ).all()
+    spans: dict[int, dict[tuple[int, int], list[str]]] = {}
+    for doc_id, start, end, code_id in rows:
+        spans.setdefault(doc_id, {}).setdefault((start, end), []).append(str(code_id))
+    rejected: dict[int, list[tuple[int, int]]] = {}
+    for doc_id, start, end in session.execute(
+        select(SuggestionDecision.document_id, SuggestionDecision.start, SuggestionDecision.end)
+        .join(Document)
+        .join(Study)
+        .where(Study.project_id == project_id, SuggestionDecision.decision == Decision.REJECTED)
+    ):
+        rejected.setdefault(doc_id, []).append((start, end))
+    ids = sorted(set(spans) | set(rejected))
+    documents = session.scalars(select(Document).where(Document.id.in_(ids)).order_by(Document.id))
+    return [
+        TrainingDoc(
+            str(d.study_id),
+            d.text,
+            tuple((s, e, tuple(c)) for (s, e), c in sorted(spans.get(d.id, {}).items())),
+            tuple(rejected.get(d.id, [])),
+        )
+        for d in documents
+    ]
+
+
+def train_model(store: Store, username: str, project_id: int, progress: Progress | None = None) -> ModelInfo:
+    """Train a new model version from the project's codings and decisions and store it. Reading
+    and storing are two short transactions, so no transaction stays open while the model learns."""
+    with store.transaction() as session:
+        require_member(session, project_id, username, EDITORS)
+        codebook = cache.project_codebook(session, project_id)
+        docs, decisions = _training_docs(session, project_id), decision_count(session, project_id)
+    suggester = cache.suggester_for(codebook)
+    result = train(suggester, docs, codebook.kinds, progress=progress)
+    metrics = {**result.metrics, "decisions": decisions}
+    data, name = result.model.to_bytes(), pipeline_name(suggester.nlp)
+    excerpts = sum(len(d.excerpts) for d in docs)
+    for _attempt in range(3):  # another server may store a version at the same moment
+        try:
+            return _store_model(store, username, project_id, data, metrics, excerpts, name)
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not store the trained model: versions kept colliding")
+
+
+def _store_model(
+    store: Store,
+    username: str,
+    project_id: int,
+    data: bytes,
+    metrics: dict[str, Any],
+    trained_on: int,
+    pipeline: str,
+) -> ModelInfo:
+    with store.transaction() as session:
+        user = require_member(session, project_id, username, EDITORS)
+        latest = latest_model(session, project_id)
+        row = SuggestionModel(
+            project_id=project_id,
+            version=(latest.version if latest else 0) + 1,
+            pipeline=pipeline[:100],
+            model_bytes=data,
+            metrics=metrics,
+            trained_on=trained_on,
+        )
+        session.add(row)
+        session.flush()
+        record(
+            session,
+            action=AuditAction.CREATE,
+            entity_type="suggestion_model",
+            entity_id=row.id,
+            user_id=user.id,
+            project_id=project_id,
+            after={"version": row.version, "trained_on": trained_on, "pipeline": row.pipeline},
+        )
+        return model_info(row)

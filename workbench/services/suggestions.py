@@ -1,0 +1,441 @@
+"""Suggestion use cases: suggest spans per study and across a project, accept or reject them, and
+train the project's model (``train_model``, from ``suggestion_training``) on the team's decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workbench.domain.configurations import CodingMode
+from workbench.domain.spans import page_of
+from workbench.domain.studies import short_citation
+from workbench.domain.suggestions import KINDS, SpanSuggestion, is_covered, labelled_as
+from workbench.nlp.pipeline import get_pipeline, pipeline_name
+from workbench.services import suggestion_cache as cache
+from workbench.services.access import NotFound, require_member
+from workbench.services.suggestion_jobs import maybe_retrain
+from workbench.services.suggestion_training import (
+    EDITORS,
+    ModelInfo,
+    latest_model,
+    model_info,
+    train_model,
+)
+from workbench.store.audit import record
+from workbench.store.db import Store
+from workbench.store.enums import AuditAction, CodingOrigin, Decision, Role
+from workbench.store.models import Code, Coding, Document, Excerpt, Study, SuggestionDecision, SuggestionModel
+
+__all__ = [
+    "ModelInfo",
+    "SuggestedCode",
+    "Suggestion",
+    "accept_suggestion",
+    "active_pipeline",
+    "current_model",
+    "project_codes",
+    "reject_suggestion",
+    "span_text",
+    "suggest_for_study",
+    "suggestion_queue",
+    "train_model",
+]
+
+
+@dataclass(frozen=True)
+class SuggestedCode:
+    """A code proposed for a suggested span."""
+
+    code_id: int
+    name: str
+    kind: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A span of a study's document worth coding, with scores, codes, reasons and the model
+    version that made it (None: the rules alone)."""
+
+    document_id: int
+    study_id: int
+    study: str
+    start: int
+    end: int
+    text: str
+    score: float
+    labels: dict[str, float]
+    codes: tuple[SuggestedCode, ...]
+    reasons: tuple[str, ...]
+    model_version: int | None
+
+
+def active_pipeline() -> str:
+    """The name of the spaCy pipeline suggestions run on (shown in the UI)."""
+    return pipeline_name(get_pipeline())
+
+
+def current_model(store: Store, username: str, project_id: int) -> ModelInfo | None:
+    """The project's newest trained model, if any."""
+    with store.transaction() as session:
+        require_member(session, project_id, username)
+        row = latest_model(session, project_id)
+        return model_info(row) if row else None
+
+
+@dataclass
+class _DocumentData:
+    document_id: int
+    study_id: int
+    study: str
+    text: str
+    taken: list[tuple[int, int]]  # coded excerpts and rejected spans: never suggested again
+
+
+def _documents(session: Session, studies: Sequence[Study]) -> list[_DocumentData]:
+    ids = [d.id for s in studies for d in s.documents]
+    taken: dict[int, list[tuple[int, int]]] = {i: [] for i in ids}
+    for doc_id, start, end in session.execute(
+        select(Excerpt.document_id, Excerpt.start, Excerpt.end).where(Excerpt.document_id.in_(ids))
+    ):
+        taken[doc_id].append((start, end))
+    for doc_id, start, end in session.execute(
+        select(SuggestionDecision.document_id, SuggestionDecision.start, SuggestionDecision.end).where(
+            SuggestionDecision.document_id.in_(ids), SuggestionDecision.decision == Decision.REJECTED
+        )
+    ):
+        taken[doc_id].append((start, end))
+    return [
+        _DocumentData(d.id, s.id, short_citation(s.authors, s.year) or s.key, d.text, taken[d.id])
+        for s in studies
+        for d in s.documents
+    ]
+
+
+def _suggest(
+    store_key: str, codebook: cache.Codebook, model: SuggestionModel | None, documents: list[_DocumentData]
+) -> list[Suggestion]:
+    suggester = cache.suggester_for(codebook)
+    version = model.version if model else None
+    if model is not None:
+        suggester = suggester.with_model(cache.model_for(store_key, model))
+    out = []
+    for doc in documents:
+        for s in cache.document_suggestions(
+            store_key, doc.document_id, doc.text, suggester, codebook, version
+        ):
+            if not is_covered((s.start, s.end), doc.taken):
+                out.append(_wrap(s, doc, version))
+    return out
+
+
+def _wrap(s: SpanSuggestion, doc: _DocumentData, version: int | None) -> Suggestion:
+    codes = tuple(SuggestedCode(int(c.key), c.code, c.kind, c.score) for c in s.codes)
+    return Suggestion(
+        doc.document_id,
+        doc.study_id,
+        doc.study,
+        s.start,
+        s.end,
+        s.text,
+        s.score,
+        dict(s.labels),
+        codes,
+        s.reasons,
+        version,
+    )
+
+
+def _named(suggestions: list[Suggestion], names: dict[int, str]) -> list[Suggestion]:
+    """Code keys (ids) replaced by the codes' current names."""
+    return [
+        replace(s, codes=tuple(replace(c, name=names.get(c.code_id, c.name)) for c in s.codes))
+        for s in suggestions
+    ]
+
+
+def suggest_for_study(store: Store, username: str, study_id: int, top: int | None = None) -> list[Suggestion]:
+    """Ranked suggestions for a study's documents, without spans already coded or rejected."""
+    with store.transaction() as session:
+        study = session.get(Study, study_id)
+        if study is None:
+            raise NotFound(f"study {study_id} does not exist")
+        require_member(session, study.project_id, username)
+        codebook = cache.project_codebook(session, study.project_id)
+        model, documents = latest_model(session, study.project_id), _documents(session, [study])
+        names = _code_names(session, study.project_id)
+        key = cache.store_key(session)
+    ranked = sorted(
+        _suggest(key, codebook, model, documents), key=lambda s: (-s.score, s.document_id, s.start)
+    )
+    return _named(ranked[:top] if top is not None else ranked, names)
+
+
+def project_codes(store: Store, username: str, project_id: int) -> list[SuggestedCode]:
+    """Every code of the project (score 0), for choosing codes to accept a suggestion with."""
+    with store.transaction() as session:
+        require_member(session, project_id, username)
+        codes = [
+            SuggestedCode(c.id, c.name, c.kind.value, 0.0)
+            for c in session.scalars(select(Code).where(Code.project_id == project_id))
+        ]
+    order = {kind: i for i, kind in enumerate((*KINDS, "other"))}
+    return sorted(codes, key=lambda c: (order.get(c.kind, 9), c.name.lower()))
+
+
+def _code_names(session: Session, project_id: int) -> dict[int, str]:
+    rows = session.execute(select(Code.id, Code.name).where(Code.project_id == project_id))
+    return {code_id: name for code_id, name in rows}
+
+
+def suggestion_queue(
+    store: Store,
+    username: str,
+    project_id: int,
+    kind: str | None = None,
+    code: int | None = None,
+    limit: int = 50,
+) -> list[Suggestion]:
+    """The project's suggestions across studies, best first; ``kind`` keeps those labelled with
+    that kind (its score is at least 0.5, or the highest), ``code`` those proposing that code."""
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+    with store.transaction() as session:
+        require_member(session, project_id, username)
+        codebook = cache.project_codebook(session, project_id)
+        studies = list(
+            session.scalars(select(Study).where(Study.project_id == project_id).order_by(Study.key))
+        )
+        model, documents = latest_model(session, project_id), _documents(session, studies)
+        names = _code_names(session, project_id)
+        key = cache.store_key(session)
+    found = _suggest(key, codebook, model, documents)
+    if kind is not None:
+        found = [s for s in found if labelled_as(s.labels, kind)]
+    if code is not None:
+        found = [s for s in found if any(c.code_id == code for c in s.codes)]
+    found.sort(key=lambda s: (-s.score, s.study, s.start))
+    return _named(found[:limit], names)
+
+
+def span_text(store: Store, username: str, document_id: int, start: int, end: int) -> str:
+    """The characters ``[start, end)`` of a document (to preview an edited suggestion)."""
+    with store.transaction() as session:
+        document = _document(session, document_id, username, tuple(Role))
+        _check_span(document, start, end)
+        return document.text[start:end]
+
+
+def _document(session: Session, document_id: int, username: str, roles: tuple[Role, ...]) -> Document:
+    document = session.get(Document, document_id)
+    if document is None:
+        raise NotFound(f"document {document_id} does not exist")
+    require_member(session, document.study.project_id, username, roles)
+    return document
+
+
+def _check_span(document: Document, start: int, end: int) -> None:
+    if not 0 <= start < end <= len(document.text):
+        raise ValueError(f"[{start}, {end}) is not a span of this document ({len(document.text)} characters)")
+
+
+def _model_row(session: Session, project_id: int, version: int | None) -> SuggestionModel | None:
+    if version is None:
+        return None
+    row = session.scalar(
+        select(SuggestionModel).where(
+            SuggestionModel.project_id == project_id, SuggestionModel.version == version
+        )
+    )
+    if row is None:
+        raise NotFound(f"suggestion model version {version} does not exist in this project")
+    return row
+
+
+def accept_suggestion(
+    store: Store,
+    username: str,
+    document_id: int,
+    start: int,
+    end: int,
+    code_ids: Sequence[int],
+    mode: CodingMode | str,
+    model_version: int | None,
+) -> list[int]:
+    """Code a suggested span (as suggested, or edited) with the chosen codes; the codings record
+    that a suggestion made them and which model version; returns the coding ids."""
+    with store.transaction() as session:
+        document = _document(session, document_id, username, EDITORS)
+        user = require_member(session, document.study.project_id, username, EDITORS)
+        project_id = document.study.project_id
+        _check_span(document, start, end)
+        codes = _codes(session, project_id, code_ids)
+        model = _model_row(session, project_id, model_version)
+        excerpt = _excerpt(session, document, start, end, user.id, project_id)
+        codings = [
+            _coding(session, excerpt, code, user.id, CodingMode(mode), model, project_id) for code in codes
+        ]
+        made = [c for c in codings if c is not None]
+        decision = SuggestionDecision(
+            document_id=document.id,
+            start=start,
+            end=end,
+            decision=Decision.ACCEPTED,
+            labels={"codes": [c.name for c in codes], "kinds": sorted({c.kind.value for c in codes})},
+            model_id=model.id if model else None,
+            coding_id=made[0].id if made else None,
+            decided_by_id=user.id,
+        )
+        _audit_decision(session, decision, project_id, user.id)
+        ids = [c.id for c in made]
+    maybe_retrain(store, username, project_id)
+    return ids
+
+
+def _codes(session: Session, project_id: int, code_ids: Sequence[int]) -> list[Code]:
+    if not code_ids:
+        raise ValueError("choose at least one code")
+    codes = list(session.scalars(select(Code).where(Code.project_id == project_id, Code.id.in_(code_ids))))
+    missing = sorted(set(code_ids) - {c.id for c in codes})
+    if missing:
+        raise NotFound(f"codes {missing} are not in this project")
+    return sorted(codes, key=lambda c: list(code_ids).index(c.id))
+
+
+def _excerpt(
+    session: Session, document: Document, start: int, end: int, user_id: int, project_id: int
+) -> Excerpt:
+    """The document's excerpt spanning exactly ``[start, end)``, created when there is none."""
+    found = session.scalar(
+        select(Excerpt)
+        .where(Excerpt.document_id == document.id, Excerpt.start == start, Excerpt.end == end)
+        .order_by(Excerpt.id)
+    )
+    if found is not None:
+        return found
+    excerpt = Excerpt(
+        document_id=document.id,
+        start=start,
+        end=end,
+        text=document.text[start:end],
+        page=page_of(start, document.page_starts),
+        created_by_id=user_id,
+    )
+    session.add(excerpt)
+    session.flush()
+    record(
+        session,
+        action=AuditAction.CREATE,
+        entity_type="excerpt",
+        entity_id=excerpt.id,
+        user_id=user_id,
+        project_id=project_id,
+        after={
+            "document_id": document.id,
+            "study_id": document.study_id,
+            "start": start,
+            "end": end,
+            "text": excerpt.text,
+        },
+    )
+    return excerpt
+
+
+def _coding(
+    session: Session,
+    excerpt: Excerpt,
+    code: Code,
+    user_id: int,
+    mode: CodingMode,
+    model: SuggestionModel | None,
+    project_id: int,
+) -> Coding | None:
+    """A coding from a suggestion, unless this coder already applied the code to the excerpt."""
+    exists = session.scalar(
+        select(Coding.id).where(
+            Coding.excerpt_id == excerpt.id, Coding.code_id == code.id, Coding.coder_id == user_id
+        )
+    )
+    if exists is not None:
+        return None
+    coding = Coding(
+        excerpt_id=excerpt.id,
+        code_id=code.id,
+        coder_id=user_id,
+        mode=mode,
+        origin=CodingOrigin.SUGGESTION,
+        suggestion_model_id=model.id if model else None,
+    )
+    session.add(coding)
+    session.flush()
+    after = {
+        "excerpt_id": excerpt.id,
+        "code_id": code.id,
+        "document_id": excerpt.document_id,
+        "study_id": excerpt.document.study_id,
+        "start": excerpt.start,
+        "end": excerpt.end,
+        "coder_id": user_id,
+        "mode": mode.value,
+        "origin": CodingOrigin.SUGGESTION.value,
+        "model_version": model.version if model else None,
+    }
+    record(
+        session,
+        action=AuditAction.CREATE,
+        entity_type="coding",
+        entity_id=coding.id,
+        user_id=user_id,
+        project_id=project_id,
+        after=after,
+    )
+    return coding
+
+
+def _audit_decision(session: Session, decision: SuggestionDecision, project_id: int, user_id: int) -> None:
+    session.add(decision)
+    session.flush()
+    after = {
+        "document_id": decision.document_id,
+        "start": decision.start,
+        "end": decision.end,
+        "decision": decision.decision.value,
+        "reason": decision.reason,
+        "coding_id": decision.coding_id,
+    }
+    record(
+        session,
+        action=AuditAction.CREATE,
+        entity_type="suggestion_decision",
+        entity_id=decision.id,
+        user_id=user_id,
+        project_id=project_id,
+        after=after,
+    )
+
+
+def reject_suggestion(
+    store: Store, username: str, document_id: int, start: int, end: int, reason: str = ""
+) -> int:
+    """Reject a suggested span: it (and any span mostly overlapping it) is never suggested again
+    in this document; returns the decision's id."""
+    with store.transaction() as session:
+        document = _document(session, document_id, username, EDITORS)
+        user = require_member(session, document.study.project_id, username, EDITORS)
+        project_id = document.study.project_id
+        _check_span(document, start, end)
+        decision = SuggestionDecision(
+            document_id=document.id,
+            start=start,
+            end=end,
+            decision=Decision.REJECTED,
+            reason=reason.strip(),
+            decided_by_id=user.id,
+        )
+        _audit_decision(session, decision, project_id, user.id)
+        decision_id = decision.id
+    maybe_retrain(store, username, project_id)
+    return decision_id

@@ -1,0 +1,136 @@
+"""What the coding page does on a selection, a key or a button: callbacks that call the services.
+
+Callbacks stay small on purpose: Streamlit keeps every widget's callback for the whole session, so
+one that held the study's text and codings would keep a copy alive per coding ever shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import streamlit as st
+
+from workbench.domain.configurations import CodingMode
+from workbench.domain.spans import SpanError
+from workbench.services.access import NotFound, PermissionDenied
+from workbench.services.coding import (
+    CodeOption,
+    CodingAction,
+    CodingView,
+    StaleCoding,
+    code_span,
+    remove_codings,
+    undo,
+    update_coding,
+)
+from workbench.store.db import Store
+from workbench.ui import state
+from workbench.ui.components.reader import ReaderCommand, ReaderEvents
+
+CODES, MODE, MEMO, THEORY = "coding_codes", "coding_mode", "coding_memo", "coding_theory"
+THEORY_MODES = (CodingMode.DEDUCTIVE, CodingMode.RETRODUCTIVE)
+SHORTCUTS = 9
+_FAILURES = (SpanError, NotFound, PermissionDenied, StaleCoding, ValueError)
+
+
+def shortcut_codes(options: list[CodeOption]) -> list[CodeOption]:
+    """The codes on keys 1-9: the reviewer's most used, then most recent, then by codebook path."""
+    ranked = sorted(options, key=lambda o: o.path.casefold())
+    ranked.sort(key=lambda o: (o.uses, o.last_used.timestamp() if o.last_used else 0.0), reverse=True)
+    return ranked[:SHORTCUTS]
+
+
+def edit_keys(coding: CodingView) -> tuple[str, str]:
+    """The widget keys of a coding's mode and theory-link editors (new ones for each version)."""
+    return f"edit_mode_{coding.id}_{coding.version}", f"edit_theory_{coding.id}_{coding.version}"
+
+
+@dataclass(frozen=True)
+class CodingActions:
+    """The acting user's coding actions in one document."""
+
+    store: Store
+    username: str
+    document_id: int
+    shortcut_ids: tuple[int, ...]
+
+    def events(self) -> ReaderEvents:
+        """The reader's callbacks."""
+        return ReaderEvents(self.select, state.set_focused_excerpts, self.command)
+
+    def select(self, start: int, end: int) -> None:
+        """Keep the reader's selection for the panel."""
+        state.set_coding_selection(state.CodingSelection(self.document_id, start, end))
+
+    def command(self, command: ReaderCommand) -> None:
+        """Carry out a key pressed in the reader."""
+        if command.action == "undo":
+            self.undo_last()
+        elif command.action == "clear":
+            state.set_coding_selection(None)
+            state.set_focused_excerpts([])
+        elif command.action == "apply" and command.slot:
+            if command.span is not None:
+                self.select(*command.span)
+            if command.slot > len(self.shortcut_ids):
+                state.set_coding_notice("error", f"No code on key {command.slot} yet.")
+                return
+            self._code([self.shortcut_ids[command.slot - 1]], memo="")
+
+    def code_selection(self) -> None:
+        """Code the selection with the picked codes, mode, theory link and memo."""
+        self._code(list(st.session_state.get(CODES) or []), memo=str(st.session_state.get(MEMO) or ""))
+
+    def _code(self, code_ids: list[int], memo: str) -> None:
+        selection = state.coding_selection(self.document_id)
+        if selection is None:
+            state.set_coding_notice("error", "Select some text in the study first.")
+            return
+        mode = CodingMode(st.session_state.get(MODE) or CodingMode.INDUCTIVE)
+        theory = str(st.session_state.get(THEORY) or "") if mode in THEORY_MODES else ""
+        action = self._run(lambda: code_span(
+            self.store, self.username, selection.document_id, selection.start, selection.end, code_ids, mode,
+            memo=memo, theory_reference=theory,
+        ))  # fmt: skip
+        if action is not None:
+            state.set_coding_selection(None)
+            state.set_focused_excerpts(sorted({c.excerpt_id for c in action.codings}))
+            st.session_state[CODES], st.session_state[MEMO] = [], ""
+
+    def undo_last(self) -> None:
+        """Reverse the last action (undoing an undo redoes it)."""
+        last = state.last_coding_action()
+        if last is None:
+            state.set_coding_notice("error", "Nothing to undo yet.")
+            return
+        self._run(lambda: undo(self.store, self.username, last), prefix="Undo: ")
+
+    def remove(self, coding_id: int) -> None:
+        """Remove one coding (its excerpt too, if nothing else is coded there)."""
+        self._run(lambda: remove_codings(self.store, self.username, [coding_id]))
+
+    def save(self, coding: CodingView) -> None:
+        """Save a coding's edited mode and theory link, unless someone changed it meanwhile."""
+        mode_key, theory_key = edit_keys(coding)
+        mode = CodingMode(st.session_state[mode_key])
+        theory = str(st.session_state.get(theory_key) or "")
+        try:
+            update_coding(self.store, self.username, coding.id, mode, theory, coding.version)
+        except _FAILURES as exc:
+            state.set_coding_notice("error", str(exc))
+        else:
+            state.set_coding_notice("success", f"Saved {coding.code_name}.")
+
+    def _run(self, act: Callable[[], CodingAction], prefix: str = "") -> CodingAction | None:
+        try:
+            action = act()
+        except _FAILURES as exc:
+            state.set_coding_notice("error", str(exc))
+            return None
+        if action.empty:
+            state.set_coding_notice("error", "Nothing changed: those codes are already on that excerpt.")
+            return None
+        state.set_last_coding_action(action)
+        state.set_coding_notice("success", prefix + action.describe())
+        return action

@@ -1,0 +1,1 @@
+"""Custom Streamlit components (inline HTML, CSS and JavaScript; no build step)."""

@@ -1,0 +1,279 @@
+"""The reader component's CSS and JavaScript (inline, no build step); text only ever goes in as text."""
+
+CSS = """
+:host { display: block; }
+.reader {
+  max-height: var(--reader-height, 72vh); overflow-y: auto; padding: 0.75rem 1rem 0.75rem 0.75rem;
+  border: 1px solid var(--st-border-color, #d5d5d5); border-radius: var(--st-base-radius, 0.5rem);
+  background: var(--st-background-color, #fff); color: var(--st-text-color, #222);
+  font-family: var(--st-font, "Source Sans Pro", sans-serif); font-size: 1rem; line-height: 1.9;
+}
+.reader:focus { outline: 2px solid var(--st-primary-color, #ff4b4b); outline-offset: -2px; }
+.text { white-space: pre-wrap; overflow-wrap: anywhere; tab-size: 4; }
+.seg.hl { cursor: pointer; padding-bottom: 3px; border-radius: 2px; }
+.seg.hl:hover { filter: brightness(0.93); }
+.seg.focus { outline: 2px solid var(--st-text-color, #222); outline-offset: 1px; }
+.seg[data-badge]::before {
+  content: attr(data-badge); font-size: 0.62em; font-weight: 700; letter-spacing: 0.04em;
+  vertical-align: super; margin-right: 1px; padding: 0 2px; border-radius: 3px;
+  color: #fff; background: var(--badge, #777); user-select: none; -webkit-user-select: none;
+}
+.page {
+  display: block; margin: 0.6rem 0 0.2rem; font-size: 0.8rem; font-weight: 600;
+  color: var(--st-text-color, #555); opacity: 0.65; user-select: none; -webkit-user-select: none;
+}
+.page::before { content: "— page " attr(data-page) " —"; }
+::highlight(wb-pending) { background-color: rgba(255, 204, 0, 0.55); }
+"""
+
+HTML = (
+    '<div class="reader" tabindex="0" role="document" aria-label="Study text"><div class="text"></div></div>'
+)
+
+JS = r"""
+const MOUNTED = new WeakMap();
+const PENDING = 'wb-pending';
+
+export default function (component) {
+  const { data, parentElement, setTriggerValue } = component;
+  let st = MOUNTED.get(parentElement);
+  if (!st) {
+    st = mount(parentElement);
+    MOUNTED.set(parentElement, st);
+  }
+  st.send = setTriggerValue;
+  st.data = data;
+  st.root.style.setProperty('--reader-height', data.height || '72vh');
+  if (st.sig !== data.sig) {
+    const keepScroll = st.doc === data.doc ? st.root.scrollTop : 0;
+    render(st, data);
+    st.sig = data.sig;
+    st.doc = data.doc;
+    st.root.scrollTop = keepScroll;
+  }
+  showFocus(st, data.focus);
+  showPending(st, data.pending);
+  st.reported = data.pending;  // what Python holds: selecting the same span again after coding reports it
+  return () => {
+    st.abort.abort();
+    if (globalThis.CSS && CSS.highlights) CSS.highlights.delete(PENDING);
+    MOUNTED.delete(parentElement);
+  };
+}
+
+function mount(parentElement) {
+  const root = parentElement.querySelector('.reader');
+  const text = root.querySelector('.text');
+  const st = { root, text, shadow: root.getRootNode(), abort: new AbortController(), nonce: 0,
+               starts: [], nodes: [], byExcerpt: new Map(), focusId: null, timer: null };
+  const opts = { signal: st.abort.signal };
+  text.addEventListener('mouseup', () => setTimeout(() => reportSelection(st), 0), opts);
+  root.addEventListener('keyup', (ev) => { if (ev.shiftKey) reportSelection(st); }, opts);
+  text.addEventListener('click', (ev) => onClick(st, ev), opts);
+  root.addEventListener('keydown', (ev) => onKey(st, ev), opts);
+  return st;
+}
+
+function send(st, name, value) {
+  st.nonce += 1;
+  st.send(name, { ...value, n: st.nonce });
+}
+
+// ---- rendering: split the text at every excerpt and page boundary, one span per segment ----
+
+function render(st, data) {
+  const text = data.text;
+  const excerpts = data.excerpts.map(([id, s, e, label, colours, badge], order) =>
+    ({ id, s, e, label, colours, badge, order }));
+  const cuts = new Set([0, text.length]);
+  const opening = new Map();
+  const closing = new Map();
+  for (const x of excerpts) {
+    cuts.add(x.s); cuts.add(x.e);
+    (opening.get(x.s) || opening.set(x.s, []).get(x.s)).push(x);
+    (closing.get(x.e) || closing.set(x.e, []).get(x.e)).push(x);
+  }
+  const pages = new Map(data.pages.map(([at, n]) => [at, n]));
+  for (const at of pages.keys()) cuts.add(at);
+  const bounds = [...cuts].filter((c) => c >= 0 && c <= text.length).sort((a, b) => a - b);
+  const fragment = document.createDocumentFragment();
+  const active = new Set();
+  st.starts = []; st.nodes = []; st.byExcerpt = new Map(); st.excerpts = excerpts;
+  for (let i = 0; i < bounds.length - 1; i += 1) {
+    const at = bounds[i];
+    for (const x of closing.get(at) || []) active.delete(x);
+    for (const x of opening.get(at) || []) active.add(x);
+    if (pages.has(at)) {
+      const marker = document.createElement('span');
+      marker.className = 'page';
+      marker.setAttribute('data-page', String(pages.get(at)));
+      fragment.appendChild(marker);
+    }
+    const seg = segment(st, text.slice(at, bounds[i + 1]), at, active, opening.get(at) || []);
+    fragment.appendChild(seg);
+  }
+  st.text.replaceChildren(fragment);
+}
+
+function segment(st, part, at, active, opening) {
+  const seg = document.createElement('span');
+  seg.className = 'seg';
+  seg.dataset.s = String(at);
+  seg.textContent = part;  // document text is data, never markup
+  st.starts.push(at);
+  st.nodes.push(seg);
+  if (active.size) {
+    const covering = [...active].sort((a, b) => (a.e - a.s) - (b.e - b.s) || a.order - b.order);
+    const colours = [...new Set(covering.flatMap((x) => x.colours))].slice(0, 4);
+    seg.classList.add('hl');
+    seg.dataset.x = covering.map((x) => x.id).join(',');
+    seg.title = covering.map((x) => x.label).join('\n');
+    const alpha = Math.min(0.14 + 0.1 * (covering.length - 1), 0.5);  // deeper overlaps, stronger tint
+    seg.style.backgroundColor = tint(covering[0].colours[0], alpha);
+    seg.style.boxShadow = colours.map((c, k) => `inset 0 -${2 * (k + 1)}px 0 ${c}`).join(', ');
+    for (const x of covering) {
+      (st.byExcerpt.get(x.id) || st.byExcerpt.set(x.id, []).get(x.id)).push(seg);
+    }
+  }
+  const starting = opening.filter((x) => x.badge);
+  if (starting.length) {
+    seg.setAttribute('data-badge', [...new Set(starting.map((x) => x.badge).join(''))].join(''));
+    seg.style.setProperty('--badge', starting[0].colours[0]);
+  }
+  return seg;
+}
+
+function tint(hex, alpha) {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex || '');
+  if (!m) return `rgba(158, 158, 158, ${alpha})`;
+  return `rgba(${parseInt(m[1], 16)}, ${parseInt(m[2], 16)}, ${parseInt(m[3], 16)}, ${alpha})`;
+}
+
+// ---- offsets: UTF-16 code units from the start of the text (Python converts to code points) ----
+
+function offsetOf(st, node, offset) {
+  const parent = node.parentNode;
+  if (node.nodeType === Node.TEXT_NODE && parent && parent.dataset && parent.dataset.s !== undefined
+      && st.text.contains(node)) {
+    return Number(parent.dataset.s) + offset;
+  }
+  const whole = document.createRange();
+  whole.selectNodeContents(st.text);
+  const where = whole.comparePoint(node, offset);
+  if (where < 0) return 0;
+  if (where > 0) return st.data.text.length;
+  const before = document.createRange();
+  before.setStart(st.text, 0);
+  before.setEnd(node, offset);
+  return before.toString().length;
+}
+
+function selectedSpan(st) {
+  const selection = document.getSelection();
+  if (!selection || selection.rangeCount === 0) return null;
+  let range = null;
+  if (selection.getComposedRanges) {
+    try { range = selection.getComposedRanges({ shadowRoots: [st.shadow] })[0]; } catch (e) { range = null; }
+  }
+  if (!range && st.shadow.getSelection) {
+    const inner = st.shadow.getSelection();
+    if (inner && inner.rangeCount) range = inner.getRangeAt(0);
+  }
+  if (!range) range = selection.getRangeAt(0);
+  if (!range || range.collapsed) return null;
+  const start = offsetOf(st, range.startContainer, range.startOffset);
+  const end = offsetOf(st, range.endContainer, range.endOffset);
+  return end > start ? [start, end] : null;
+}
+
+function reportSelection(st) {
+  const span = selectedSpan(st);
+  if (!span) return;
+  if (st.reported && st.reported[0] === span[0] && st.reported[1] === span[1]) return;
+  st.reported = span;
+  showPending(st, span);
+  send(st, 'selection', { start: span[0], end: span[1] });
+}
+
+function rangeOf(st, start, end) {
+  const locate = (offset, isEnd) => {
+    let lo = 0;
+    let hi = st.starts.length - 1;
+    while (lo < hi) {  // last segment starting before (end) or at (start) the offset
+      const mid = (lo + hi + 1) >> 1;
+      if (isEnd ? st.starts[mid] < offset : st.starts[mid] <= offset) lo = mid; else hi = mid - 1;
+    }
+    return [st.nodes[lo].firstChild || st.nodes[lo], offset - st.starts[lo]];
+  };
+  if (!st.nodes.length) return null;
+  const range = document.createRange();
+  range.setStart(...locate(start, false));
+  range.setEnd(...locate(end, true));
+  return range;
+}
+
+function showPending(st, span) {
+  if (!(globalThis.CSS && CSS.highlights && globalThis.Highlight)) return;
+  if (!span) { CSS.highlights.delete(PENDING); return; }
+  const range = rangeOf(st, span[0], span[1]);
+  if (range) CSS.highlights.set(PENDING, new Highlight(range));
+}
+
+// ---- clicks and keys ----
+
+function showFocus(st, id) {
+  for (const seg of st.byExcerpt.get(st.focusId) || []) seg.classList.remove('focus');
+  st.focusId = id;
+  for (const seg of st.byExcerpt.get(id) || []) seg.classList.add('focus');
+}
+
+function onClick(st, ev) {
+  if (selectedSpan(st)) return;  // the end of a drag, not a click
+  const seg = ev.target.closest ? ev.target.closest('[data-x]') : null;
+  if (!seg) return;
+  const ids = seg.dataset.x.split(',').map(Number);
+  showFocus(st, ids[0]);
+  send(st, 'excerpt', { ids });
+}
+
+function move(st, step) {
+  const list = st.excerpts || [];
+  if (!list.length) return;
+  const here = list.findIndex((x) => x.id === st.focusId);
+  const first = step > 0 ? 0 : list.length - 1;
+  const next = here < 0 ? first : Math.min(list.length - 1, Math.max(0, here + step));
+  const target = list[next];
+  showFocus(st, target.id);
+  const opening = (st.byExcerpt.get(target.id) || [])[0];
+  if (opening) opening.scrollIntoView({ block: 'center' });
+  clearTimeout(st.timer);  // report once the reviewer stops moving
+  st.timer = setTimeout(() => send(st, 'excerpt', { ids: [target.id] }), 350);
+}
+
+function onKey(st, ev) {
+  if (ev.isComposing || ev.altKey) return;
+  const key = ev.key;
+  if ((ev.ctrlKey || ev.metaKey) && key.toLowerCase() === 'z') {
+    ev.preventDefault();
+    send(st, 'command', { action: 'undo' });
+    return;
+  }
+  if (ev.ctrlKey || ev.metaKey) return;
+  if (key === 'Escape') {
+    document.getSelection().removeAllRanges();
+    st.reported = null;
+    showPending(st, null);
+    showFocus(st, null);
+    send(st, 'command', { action: 'clear' });
+  } else if (key === 'j' || key === 'n') {
+    ev.preventDefault(); move(st, 1);
+  } else if (key === 'k' || key === 'p') {
+    ev.preventDefault(); move(st, -1);
+  } else if (/^[1-9]$/.test(key)) {
+    ev.preventDefault();
+    const span = selectedSpan(st);
+    send(st, 'command', { action: 'apply', slot: Number(key), start: span ? span[0] : null,
+                          end: span ? span[1] : null });
+  }
+}
+"""

@@ -1,0 +1,45 @@
+"""The filter panel shared by the Graphs and Export pages: studies, reviewers, version, status."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench.services.figures import FigureFilters, filter_options
+from workbench.ui import resources
+
+CURRENT = "current configurations"
+
+
+def figure_filters(project_id: int, prefix: str) -> FigureFilters:
+    """An expander of filters (keys start with ``prefix``); returns what is chosen."""
+    options = filter_options(resources.store(), resources.username(), project_id)
+    with st.expander("Filters", expanded=False):
+        left, middle, right = st.columns(3)
+        disciplines = left.multiselect("Discipline", options.disciplines, key=f"{prefix}_discipline")
+        countries = left.multiselect("Country", options.countries, key=f"{prefix}_country")
+        relevance = middle.multiselect("Relevance", options.ratings, key=f"{prefix}_relevance")
+        rigour = middle.multiselect("Rigour", options.ratings, key=f"{prefix}_rigour")
+        reviewers = right.multiselect("Reviewer", options.reviewers, key=f"{prefix}_reviewer")
+        statuses = right.multiselect("Configuration status", options.statuses, key=f"{prefix}_status")
+        versions = dict(options.versions)
+        version = st.selectbox(
+            "Programme theory version",
+            [None, *versions],
+            format_func=lambda v: CURRENT if v is None else versions[v],
+            key=f"{prefix}_version",
+        )
+    chosen = FigureFilters(
+        tuple(disciplines),
+        tuple(countries),
+        tuple(relevance),
+        tuple(rigour),
+        tuple(reviewers),
+        version,
+        tuple(statuses),
+    )
+    described = [line for line in chosen.describe() if not line.startswith("programme theory")]
+    if version is not None:
+        described.append(f"programme theory version {versions[version]!r}")
+    if described:
+        st.caption("Filtered: " + "; ".join(described))
+    return chosen

@@ -1,0 +1,191 @@
+"""Suggestions page: suggested excerpts across studies to accept, edit then accept, or reject;
+the active pipeline, the current model's held-out precision and recall, and retraining."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from workbench.domain.configurations import CodingMode
+from workbench.services import suggestion_jobs as jobs
+from workbench.services.access import NotFound, PermissionDenied
+from workbench.services.suggestions import (
+    ModelInfo,
+    Suggestion,
+    accept_suggestion,
+    active_pipeline,
+    current_model,
+    project_codes,
+    reject_suggestion,
+    span_text,
+    suggestion_queue,
+)
+from workbench.ui import resources
+from workbench.ui.widgets import require_project
+
+KINDS = ["context", "mechanism", "outcome"]
+PROBLEMS = (ValueError, NotFound, PermissionDenied)
+
+project = require_project()
+store, user = resources.store(), resources.username()
+st.title("Suggestions")
+st.caption(f"Pipeline: {active_pipeline()}")
+
+
+def metrics_table(info: ModelInfo) -> list[dict[str, Any]]:
+    """Held-out precision and recall per kind, next to the rules alone on the same studies."""
+    kinds, rules = info.metrics.get("kinds", {}), info.metrics.get("cold_start", {})
+    return [
+        {
+            "Kind": kind,
+            "Precision": kinds[kind]["precision"],
+            "Recall": kinds[kind]["recall"],
+            "Rules only: precision": rules.get(kind, {}).get("precision"),
+            "Rules only: recall": rules.get(kind, {}).get("recall"),
+            "Held-out excerpts": kinds[kind]["support"],
+        }
+        for kind in KINDS
+        if kind in kinds
+    ]
+
+
+def model_panel() -> None:
+    """The current model, its held-out metrics, and the Retrain button with its progress."""
+    info = current_model(store, user, project.id)
+    if info is None:
+        st.info("No trained model yet: suggestions come from the rules and the codebook alone.")
+    else:
+        held = info.metrics.get("held_out", {})
+        st.markdown(
+            f"**Model version {info.version}**, trained on {info.trained_on} coded excerpts "
+            f"({info.created_at:%Y-%m-%d %H:%M}, {info.pipeline})."
+        )
+        if held.get("studies"):
+            st.caption(
+                f"Measured on {held['studies']} held-out studies ({held['excerpts']} coded excerpts); "
+                "a suggestion counts for a kind when its score for it is at least 0.5."
+            )
+            st.dataframe(metrics_table(info), hide_index=True, width="stretch")
+        else:
+            st.caption("Too few coded studies to hold some out, so there are no held-out figures yet.")
+    job = jobs.training_job(store, project.id)
+    running = job is not None and job.running
+    if st.button("Retrain", key="retrain", disabled=running, icon=":material/model_training:"):
+        try:
+            jobs.start_training(store, user, project.id)
+        except PROBLEMS as exc:
+            st.error(str(exc))
+        st.rerun()
+    training_progress(running)
+
+
+def training_progress(running: bool) -> None:
+    """A progress bar polled every second while a model trains (reruns the page when it ends)."""
+
+    @st.fragment(run_every=1.0 if running else None)
+    def progress() -> None:
+        job = jobs.training_job(store, project.id)
+        if job is None:
+            return
+        status = job.status
+        if status.state == "running":
+            st.progress(status.fraction, text=f"Training ({status.reason}): {status.message}")
+        elif running:
+            st.rerun()
+        elif status.state == "failed":
+            st.error(f"Training failed: {status.error}")
+        elif status.result is not None:
+            st.success(
+                f"Model version {status.result.version} trained in {status.result.metrics.get('seconds')} s."
+            )
+
+    progress()
+
+
+def accept(s: Suggestion, key: str) -> None:
+    """Accept the suggestion with the span, codes and mode chosen in its form."""
+    start, end = int(st.session_state[f"{key}_start"]), int(st.session_state[f"{key}_end"])
+    codes = st.session_state[f"{key}_codes"]
+    try:
+        accept_suggestion(
+            store, user, s.document_id, start, end, codes, st.session_state[f"{key}_mode"], s.model_version
+        )
+    except PROBLEMS as exc:
+        st.toast(f"Not accepted: {exc}", icon=":material/error:")
+    else:
+        st.toast(f"Coded {s.study} [{start}, {end}) with {len(codes)} code(s).", icon=":material/check:")
+
+
+def reject(s: Suggestion, key: str) -> None:
+    """Reject the suggestion (with the reason given); it will not be suggested again."""
+    try:
+        reject_suggestion(store, user, s.document_id, s.start, s.end, st.session_state[f"{key}_reason"])
+    except PROBLEMS as exc:
+        st.toast(f"Not rejected: {exc}", icon=":material/error:")
+    else:
+        st.toast(f"Rejected; {s.study} [{s.start}, {s.end}) will not be suggested again.")
+
+
+def card(s: Suggestion, names: dict[int, str]) -> None:
+    """One suggestion: text, scores, reasons, and a form to accept (possibly edited) or reject."""
+    key = f"sg_{s.document_id}_{s.start}_{s.end}"
+    labels = " · ".join(f"{kind[0].upper()} {s.labels[kind]:.2f}" for kind in KINDS)
+    version = f"model v{s.model_version}" if s.model_version else "rules only"
+    st.markdown(f"**{s.study}** · score **{s.score:.2f}** · {labels} · {version}")
+    st.markdown("> " + " ".join(s.text.split()))
+    st.caption("Why: " + "; ".join(s.reasons) if s.reasons else "Why: weak signals only")
+    with st.form(key, border=False):
+        left, middle, right = st.columns([3, 1, 1])
+        left.multiselect(
+            "Codes",
+            list(names),
+            default=[c.code_id for c in s.codes[:2] if c.code_id in names],
+            format_func=names.get,
+            key=f"{key}_codes",
+        )
+        middle.selectbox("Mode", [m.value for m in CodingMode], key=f"{key}_mode")
+        right.text_input("Reason to reject", key=f"{key}_reason", placeholder="optional")
+        a, b, c, d = st.columns([1, 1, 1, 1])
+        a.number_input("Start", min_value=0, value=s.start, step=1, key=f"{key}_start")
+        b.number_input("End", min_value=1, value=s.end, step=1, key=f"{key}_end")
+        c.form_submit_button("Accept", type="primary", on_click=accept, args=(s, key))
+        d.form_submit_button("Reject", on_click=reject, args=(s, key))
+        if st.form_submit_button("Preview edited span"):
+            preview(s, key)
+
+
+def preview(s: Suggestion, key: str) -> None:
+    """Show the text an edited span would code."""
+    start, end = int(st.session_state[f"{key}_start"]), int(st.session_state[f"{key}_end"])
+    try:
+        st.info(span_text(store, user, s.document_id, start, end))
+    except PROBLEMS as exc:
+        st.error(str(exc))
+
+
+def queue_panel() -> None:
+    """The filters and the ranked queue of suggestions across studies."""
+    codes = project_codes(store, user, project.id)
+    names = {c.code_id: f"{c.name} ({c.kind})" for c in codes}
+    left, middle, right = st.columns([1, 2, 1])
+    kind = left.selectbox("Kind", [None, *KINDS], format_func=lambda k: k or "any kind", key="sg_kind")
+    code = middle.selectbox(
+        "Code", [None, *names], format_func=lambda c: names[c] if c else "any code", key="sg_code"
+    )
+    limit = right.number_input("Show", min_value=5, max_value=200, value=20, step=5, key="sg_limit")
+    queue = suggestion_queue(store, user, project.id, kind=kind, code=code, limit=int(limit))
+    if not queue:
+        st.info("No suggestions to review: every suggested span is coded or rejected, or no study has text.")
+        return
+    st.caption(f"The {len(queue)} best suggestions across studies, best first.")
+    for s in queue:
+        with st.container(border=True):
+            card(s, names)
+
+
+queue_tab, model_tab = st.tabs(["Queue", "Model"])
+with queue_tab:
+    queue_panel()
+with model_tab:
+    model_panel()
