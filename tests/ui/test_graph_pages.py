@@ -77,8 +77,9 @@ def test_opening_an_excerpt_goes_to_the_coding_page_with_its_study(app, demo_url
     store = Store.open(demo_url)
     evidence = {e.coding_id: e for e in programme(store, USER, 1).codings}[coding_id]
     store.dispose()
-    assert at.session_state["reader_target"] == (evidence.study_id, evidence.start)
     assert at.title[0].value == "Coding"
+    assert at.selectbox(key="coding_study").value == evidence.study_id
+    assert any(f"Characters {evidence.start}" in c.value for c in at.caption), "the excerpt is shown"
 
 
 def test_a_reviewer_filter_limits_the_drill_down_to_that_reviewer(app):

@@ -110,7 +110,7 @@ def test_the_configurations_page_lists_the_demo_configurations(demo_app):
 
 
 @pytest.mark.parametrize("page", ["coding", "graphs", "export"])
-def test_placeholder_pages_run_with_the_demo_project(demo_app, page):
+def test_synthesis_pages_open_with_the_demo_project(demo_app, page):
     at = demo_app.run()
     at.switch_page(f"workbench/ui/pages/{page}.py").run()
     assert not at.exception

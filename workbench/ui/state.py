@@ -141,6 +141,13 @@ def set_reader_target(study_id: int, start: int | None = None) -> None:
     st.session_state[_READER_TARGET] = (study_id, start)
 
 
+def take_reader_target() -> tuple[int, int | None] | None:
+    """The study (and excerpt start) to open, forgotten once taken so it applies only once."""
+    target = reader_target()
+    st.session_state.pop(_READER_TARGET, None)
+    return target
+
+
 def reader_target() -> tuple[int, int | None] | None:
     """The study (and excerpt start) another page asked the Coding page to open, if any."""
     value = st.session_state.get(_READER_TARGET)

@@ -20,8 +20,13 @@ if not studies:
     st.stop()
 
 labels = {r.id: f"{r.citation}: {r.title[:90]} ({r.excerpts} excerpts)" for r in studies}
+target = state.take_reader_target()  # another page (a graph drill-down) asked to open an excerpt
+if target is not None and target[0] in labels:
+    st.session_state["coding_study"] = target[0]
 study_id = st.selectbox("Study", list(labels), format_func=labels.get, key="coding_study")
 view = load_view(store, user, study_id)
+if target is not None and target[1] is not None:
+    state.set_focused_excerpts([e.id for e in view.excerpts if e.start == target[1]])
 desk = CodingDesk(
     store, user, view, code_options(store, user, project.id),
     is_owner=project.role == "owner", can_code=project.role in ("owner", "reviewer"),
