@@ -16,6 +16,7 @@ navigation = st.navigation(
         ],
         "Synthesis": [
             st.Page(f"{PAGES}/coding.py", title="Coding", icon=":material/edit_note:"),
+            st.Page(f"{PAGES}/suggestions.py", title="Suggestions", icon=":material/lightbulb:"),
             st.Page(f"{PAGES}/codebook.py", title="Codebook", icon=":material/account_tree:"),
             st.Page(f"{PAGES}/configurations.py", title="Configurations", icon=":material/schema:"),
             st.Page(f"{PAGES}/theory.py", title="Programme theory", icon=":material/history:"),

@@ -17,6 +17,7 @@ PAGES = [
     "characteristics",
     "appraisal",
     "coding",
+    "suggestions",
     "codebook",
     "configurations",
     "theory",
