@@ -60,7 +60,7 @@ def test_the_tree_follows_the_sample_codebook_with_coding_and_study_counts(store
     assert (accepting.name, accepting.depth, accepting.path) == ("Accepting", 1, ("Contexts", "Accepting"))
     trusted = node(store, project_id, "Others are safe, trusted or like me")
     assert (trusted.codings, trusted.kind, trusted.depth) == (45, CodeKind.MECHANISM, 1)
-    assert 1 < trusted.studies <= 13
+    assert 2 <= trusted.studies <= 13
     total = sum(n.codings for n in codebook.flatten(roots))
     assert total == store_stats(store, USER, project_id)["codings"]
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from workbench.services import codebook
+from workbench.ui import codebook_forms as forms
 from workbench.ui import codebook_panels as panels
 from workbench.ui import resources
 from workbench.ui.widgets import require_project
@@ -28,11 +29,11 @@ else:
 
 add, edit, move, merge, delete, files = st.tabs(["Add", "Edit", "Move", "Merge", "Delete", "Files"])
 with add:
-    panels.add_form(project.id, tree)
+    forms.add_form(project.id, tree)
 with edit:
-    panels.edit_form(tree)
+    forms.edit_form(tree)
 with move:
-    panels.move_form(tree)
+    forms.move_form(tree)
 with merge:
     panels.merge_form(tree)
 with delete:
