@@ -5,7 +5,10 @@ Usage: .venv/bin/python benchmarks/coding_latency.py [RERUNS]
 Builds a temporary SQLite store (the demo codebook, one generated study with emoji and CRLF line
 ends, 500 codings by three coders, overlapping), then drives the page in Streamlit's AppTest:
 plain reruns of the open page, reruns that report a selection from the reader, and reruns that
-code it. Times are AppTest ``run()`` wall times: the whole script, services and element tree.
+code it, all with the study's suggestions drawn in the reader (the default), and plain reruns
+with "Show suggestions" off. The first open includes computing the study's suggestions (cached
+per process afterwards). Times are AppTest ``run()`` wall times: the whole script, services and
+element tree.
 """
 
 from __future__ import annotations
@@ -117,6 +120,10 @@ def main() -> None:
         first = timed(lambda: at.switch_page("workbench/ui/pages/coding.py").run())
         print(f"{'first open of the Coding page':34} {first:7.1f} ms")
         report("rerun of the open page", [timed(at.run) for _ in range(reruns)])
+        drawn = len(json.loads(at.get("bidi_component")[0].proto.json)["suggestions"])
+        at.toggle(key="sg_show").set_value(False).run()
+        report("rerun, suggestions hidden", [timed(at.run) for _ in range(reruns)])
+        at.toggle(key="sg_show").set_value(True).run()
         code = coding.code_options(store, USER, project_id)[-1].id
         index = Utf16Index(view.text)
         selecting, coding_runs = [], []
@@ -129,6 +136,7 @@ def main() -> None:
             assert not at.exception, at.exception
         report("rerun reporting a selection", selecting)
         report("rerun coding the selection", coding_runs)
+        print(f"({drawn} suggestions drawn in the reader, unless hidden)")
         store.dispose()
 
 

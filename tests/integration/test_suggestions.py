@@ -13,9 +13,11 @@ from workbench.services.studies import list_studies
 from workbench.services.suggestions import (
     accept_suggestion,
     current_model,
+    project_codes,
     reject_suggestion,
     suggest_for_study,
     suggestion_queue,
+    suggestion_revision,
     train_model,
 )
 from workbench.store.enums import CodingOrigin, Decision, Role
@@ -171,6 +173,24 @@ def test_an_edited_span_is_coded_as_edited(store, project):
         assert (coding.origin, coding.suggestion_model_id) == (CodingOrigin.SUGGESTION, None)
 
 
+def test_the_suggestion_revision_changes_with_every_decision_coding_and_model(store, project):
+    study, other = study_ids(store, project)[:2]
+    first, second = suggest_for_study(store, OWNER, study, top=2)
+    code = project_codes(store, OWNER, project)[0].code_id
+    seen, elsewhere = [suggestion_revision(store, OWNER, study)], suggestion_revision(store, OWNER, other)
+    assert suggestion_revision(store, OWNER, study) == seen[0]  # nothing changed: nothing to read again
+    reject_suggestion(store, OWNER, first.document_id, first.start, first.end)
+    seen.append(suggestion_revision(store, OWNER, study))
+    accept_suggestion(store, OWNER, second.document_id, second.start, second.end, [code], "inductive", None)
+    seen.append(suggestion_revision(store, OWNER, study))
+    assert suggestion_revision(store, OWNER, other) == elsewhere  # another study's decisions
+    train_model(store, OWNER, project)
+    seen.append(suggestion_revision(store, OWNER, study))
+    assert len(set(seen)) == 4
+    with pytest.raises(NotFound):
+        suggestion_revision(store, OWNER, 10_000)
+
+
 def test_only_editors_may_decide_and_only_members_may_look(store, project):
     with store.transaction() as session:
         session.add(
@@ -189,6 +209,7 @@ def test_only_editors_may_decide_and_only_members_may_look(store, project):
     for look in (
         lambda: suggestion_queue(store, "stranger", project),
         lambda: current_model(store, "stranger", project),
+        lambda: suggestion_revision(store, "stranger", s.study_id),
     ):
         with pytest.raises(PermissionDenied):
             look()

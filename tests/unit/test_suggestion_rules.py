@@ -10,6 +10,7 @@ import pytest
 from workbench.domain.suggestions import (
     CodeScore,
     SpanSuggestion,
+    TakenSpans,
     finds,
     is_covered,
     labelled_as,
@@ -190,6 +191,20 @@ def test_code_choice_keeps_the_best_code_of_each_kind_then_the_best_others():
 def test_a_span_mostly_overlaps_another_when_they_share_half_of_the_shorter(span, other, mostly):
     assert mostly_overlaps(span, other) is mostly
     assert is_covered(span, [(500, 600), other]) is mostly
+    assert TakenSpans([(500, 600), other]).covers(span) is mostly
+
+
+def test_indexed_taken_spans_cover_exactly_the_spans_is_covered_does():
+    rng = np.random.default_rng(5)
+
+    def random_spans(count: int, longest: int) -> list[tuple[int, int]]:
+        starts, lengths = rng.integers(0, 5000, count), rng.integers(1, longest, count)
+        return [(int(a), int(a + n)) for a, n in zip(starts, lengths, strict=True)]
+
+    taken, spans = random_spans(300, 900), random_spans(2000, 400)
+    index = TakenSpans(taken)
+    assert [index.covers(s) for s in spans] == [is_covered(s, taken) for s in spans]
+    assert not TakenSpans([]).covers((0, 10))
 
 
 def test_a_suggestion_finds_a_gold_excerpt_when_it_covers_half_of_it():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -65,6 +66,25 @@ def mostly_overlaps(span: tuple[int, int], other: tuple[int, int]) -> bool:
 def is_covered(span: tuple[int, int], taken: Iterable[tuple[int, int]]) -> bool:
     """True when ``span`` mostly overlaps any of ``taken`` (rejected spans, or coded excerpts)."""
     return any(mostly_overlaps(span, other) for other in taken)
+
+
+class TakenSpans:
+    """A text's taken spans (rejected, or coded) sorted once, so that :meth:`covers` applies
+    :func:`is_covered` to the few spans near a suggestion instead of to every one of them."""
+
+    __slots__ = ("_longest", "_spans", "_starts")
+
+    def __init__(self, taken: Iterable[tuple[int, int]]) -> None:
+        self._spans = sorted(taken)
+        self._starts = [start for start, _end in self._spans]
+        self._longest = max((end - start for start, end in self._spans), default=0)
+
+    def covers(self, span: tuple[int, int]) -> bool:
+        """``is_covered(span, taken)``: only spans starting less than the longest one before ``span``
+        and before its end can overlap it."""
+        first = bisect.bisect_left(self._starts, span[0] - self._longest)
+        last = bisect.bisect_left(self._starts, span[1])
+        return first < last and is_covered(span, self._spans[first:last])
 
 
 def finds(gold: tuple[int, int], suggested: tuple[int, int]) -> bool:

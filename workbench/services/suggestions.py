@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workbench.domain.configurations import CodingMode
 from workbench.domain.spans import page_of
 from workbench.domain.studies import short_citation
-from workbench.domain.suggestions import KINDS, SpanSuggestion, is_covered, labelled_as
+from workbench.domain.suggestions import KINDS, SpanSuggestion, TakenSpans, labelled_as
 from workbench.nlp.pipeline import get_pipeline, pipeline_name
 from workbench.services import suggestion_cache as cache
 from workbench.services.access import NotFound, require_member
@@ -41,6 +41,7 @@ __all__ = [
     "span_text",
     "suggest_for_study",
     "suggestion_queue",
+    "suggestion_revision",
     "train_model",
 ]
 
@@ -124,10 +125,11 @@ def _suggest(
         suggester = suggester.with_model(cache.model_for(store_key, model))
     out = []
     for doc in documents:
+        taken = TakenSpans(doc.taken)
         for s in cache.document_suggestions(
             store_key, doc.document_id, doc.text, suggester, codebook, version
         ):
-            if not is_covered((s.start, s.end), doc.taken):
+            if not taken.covers((s.start, s.end)):
                 out.append(_wrap(s, doc, version))
     return out
 
@@ -150,9 +152,11 @@ def _wrap(s: SpanSuggestion, doc: _DocumentData, version: int | None) -> Suggest
 
 
 def _named(suggestions: list[Suggestion], names: dict[int, str]) -> list[Suggestion]:
-    """Code keys (ids) replaced by the codes' current names."""
+    """Code keys (ids) replaced by the codes' current names (copied only where a name changed)."""
     return [
-        replace(s, codes=tuple(replace(c, name=names.get(c.code_id, c.name)) for c in s.codes))
+        s
+        if all(names.get(c.code_id, c.name) == c.name for c in s.codes)
+        else replace(s, codes=tuple(replace(c, name=names.get(c.code_id, c.name)) for c in s.codes))
         for s in suggestions
     ]
 
@@ -172,6 +176,29 @@ def suggest_for_study(store: Store, username: str, study_id: int, top: int | Non
         _suggest(key, codebook, model, documents), key=lambda s: (-s.score, s.document_id, s.start)
     )
     return _named(ranked[:top] if top is not None else ranked, names)
+
+
+def suggestion_revision(store: Store, username: str, study_id: int) -> tuple[object, ...]:
+    """A fingerprint of everything :func:`suggest_for_study` depends on (the study's excerpts and
+    decisions, the project's codes and newest model) in a few small queries: while it is unchanged,
+    suggestions read earlier are still current."""
+    with store.transaction() as session:
+        study = session.get(Study, study_id)
+        if study is None:
+            raise NotFound(f"study {study_id} does not exist")
+        require_member(session, study.project_id, username)
+        documents = select(Document.id).where(Document.study_id == study_id)
+        queries = [
+            select(func.count(Excerpt.id), func.sum(Excerpt.id)).where(Excerpt.document_id.in_(documents)),
+            select(func.count(SuggestionDecision.id), func.max(SuggestionDecision.id)).where(
+                SuggestionDecision.document_id.in_(documents)
+            ),
+            select(func.count(Code.id), func.sum(Code.id), func.max(Code.updated_at)).where(
+                Code.project_id == study.project_id
+            ),
+            select(func.max(SuggestionModel.version)).where(SuggestionModel.project_id == study.project_id),
+        ]
+        return (study_id, *(str(v) for query in queries for v in session.execute(query).one()))
 
 
 def project_codes(store: Store, username: str, project_id: int) -> list[SuggestedCode]:

@@ -9,6 +9,8 @@ import streamlit as st
 from workbench.services.code_deletion import DeletedCode
 from workbench.services.coding import CodingAction, DocumentView
 from workbench.services.importing import ImportSummary
+from workbench.services.suggestions import Suggestion
+from workbench.ui.components.reader import SuggestionLayer
 
 _PROJECT = "current_project_id"
 
@@ -133,12 +135,42 @@ def set_codebook_notice(level: str, message: str) -> None:
     st.session_state[_CODEBOOK_NOTICE] = (level, message)
 
 
+@dataclass(frozen=True)
+class OpenSuggestion:
+    """The suggested span ``[start, end)`` of a document opened in the Coding page's panel."""
+
+    document_id: int
+    start: int
+    end: int
+
+
+_OPEN_SUGGESTION = "coding_open_suggestion"
+
+
+def open_suggestion(document_id: int) -> OpenSuggestion | None:
+    """The suggestion opened in this document, if any."""
+    value = st.session_state.get(_OPEN_SUGGESTION)
+    if isinstance(value, OpenSuggestion) and value.document_id == document_id:
+        return value
+    return None
+
+
+def set_open_suggestion(suggestion: OpenSuggestion | None) -> None:
+    """Open a suggestion in the Coding page's panel (or close it, with None)."""
+    st.session_state[_OPEN_SUGGESTION] = suggestion
+
+
 _READER_TARGET = "reader_target"
 
 
-def set_reader_target(study_id: int, start: int | None = None) -> None:
-    """Ask the Coding page to open a study, scrolled to the excerpt starting at ``start`` if given."""
+def set_reader_target(
+    study_id: int, start: int | None = None, suggestion: OpenSuggestion | None = None
+) -> None:
+    """Ask the Coding page to open a study, scrolled to the excerpt starting at ``start`` if given,
+    with ``suggestion`` (one of the study's suggested spans) open in its panel if given."""
     st.session_state[_READER_TARGET] = (study_id, start)
+    if suggestion is not None:
+        set_open_suggestion(suggestion)
 
 
 def take_reader_target() -> tuple[int, int | None] | None:
@@ -170,3 +202,27 @@ def cached_document_view(revision: tuple[object, ...]) -> DocumentView | None:
 def set_cached_document_view(revision: tuple[object, ...], view: DocumentView) -> None:
     """Keep one study view (the text and its codings) for reruns that change nothing in it."""
     st.session_state[_CODING_VIEW] = (revision, view)
+
+
+@dataclass(frozen=True)
+class DocumentSuggestions:
+    """The suggestions in the document the Coding page shows, as read at one revision, and the
+    reader's rows for them (same order)."""
+
+    revision: tuple[object, ...]
+    suggestions: list[Suggestion]
+    layer: SuggestionLayer
+
+
+_DOCUMENT_SUGGESTIONS = "coding_document_suggestions"
+
+
+def cached_suggestions(revision: tuple[object, ...]) -> DocumentSuggestions | None:
+    """The suggestions this session read last, if they were read at this revision."""
+    value = st.session_state.get(_DOCUMENT_SUGGESTIONS)
+    return value if isinstance(value, DocumentSuggestions) and value.revision == revision else None
+
+
+def set_cached_suggestions(suggestions: DocumentSuggestions) -> None:
+    """Keep one document's suggestions for reruns that change nothing they depend on."""
+    st.session_state[_DOCUMENT_SUGGESTIONS] = suggestions

@@ -1,11 +1,11 @@
-"""The study reader: the text with its codings highlighted, reporting selections, clicks and keys."""
+"""The study reader: the text with its codings and suggestions, reporting selections, clicks and keys."""
 
 from __future__ import annotations
 
 import json
 import re
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,12 +13,15 @@ import streamlit as st
 
 from workbench.domain.codebook import CodeKind
 from workbench.domain.offsets import OffsetError, Utf16Index
+from workbench.domain.suggestions import KINDS
 from workbench.services.coding import DocumentView, ExcerptView
+from workbench.services.suggestions import Suggestion
 from workbench.ui.components.reader_assets import CSS, HTML, JS
 
 _COMPONENT = st.components.v2.component("workbench_reader", html=HTML, css=CSS, js=JS)
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _BADGE = {CodeKind.CONTEXT: "C", CodeKind.MECHANISM: "M", CodeKind.OUTCOME: "O", CodeKind.OTHER: ""}
+TOOLTIP_CODES = 3  # a suggestion's best codes named in its tooltip
 
 
 @dataclass(frozen=True)
@@ -30,32 +33,79 @@ class ReaderCommand:
     span: tuple[int, int] | None = None  # code points; None means "the selection already reported"
 
 
+def _ignore(start: int, end: int) -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class ReaderEvents:
-    """What the page does when the reviewer selects text, opens an excerpt or presses a key."""
+    """What the page does when the reviewer selects text, opens an excerpt or a suggestion
+    (``on_suggestion`` gets its code-point span), or presses a key."""
 
     on_select: Callable[[int, int], None]
     on_open: Callable[[list[int]], None]
     on_command: Callable[[ReaderCommand], None]
+    on_suggestion: Callable[[int, int], None] = _ignore
+
+
+@dataclass(frozen=True)
+class SuggestionLayer:
+    """A document's suggestions in the reader's compact form, built once per set of suggestions by
+    :func:`suggestion_layer`; each run draws the rows whose ids it names."""
+
+    rows: list[list[Any]]
+    strings: list[str]
+    fingerprint: str
+
+
+def suggestion_layer(suggestions: Sequence[Suggestion], text: str) -> SuggestionLayer:
+    """The suggestions of the document ``text`` as rows ``[id, start, end, score, context, mechanism,
+    outcome, codes, reasons, model version]``: the id is the position in ``suggestions``, offsets are
+    UTF-16, code names and reasons are indices into ``strings`` (they repeat a lot, and a long study
+    can have a thousand suggestions). The reader writes the tooltips from the rows."""
+    strings: dict[str, int] = {}
+    ends = Utf16Index(text).many_to_utf16([i for s in suggestions for i in (s.start, s.end)])
+    rows = []
+    for k, s in enumerate(suggestions):
+        kinds = [round(s.labels.get(kind, 0.0), 2) for kind in KINDS]
+        codes = [strings.setdefault(c.name, len(strings)) for c in s.codes[:TOOLTIP_CODES]]
+        reasons = [strings.setdefault(r, len(strings)) for r in s.reasons]
+        rows.append(
+            [k, ends[2 * k], ends[2 * k + 1], round(s.score, 2), *kinds, codes, reasons, s.model_version]
+        )
+    fingerprint = f"{zlib.crc32(json.dumps([rows, list(strings)]).encode()):x}"
+    return SuggestionLayer(rows, list(strings), fingerprint)
 
 
 def reader_data(
-    view: DocumentView, pending: tuple[int, int] | None, focus: int | None, index: Utf16Index
+    view: DocumentView,
+    pending: tuple[int, int] | None,
+    focus: int | None,
+    index: Utf16Index,
+    suggestions: SuggestionLayer | None = None,
+    drawn: Sequence[int] = (),
+    opened: int | None = None,
 ) -> dict[str, Any]:
-    """The component's payload: text, pages and highlights in UTF-16 offsets, compact."""
+    """The component's payload: text, pages, highlights and the ``drawn`` suggestions (``opened``
+    outlined) in UTF-16 offsets, compact."""
     bounds = index.many_to_utf16([i for e in view.excerpts for i in (e.start, e.end)])
     excerpts = [
         [e.id, bounds[2 * k], bounds[2 * k + 1], _label(e), _colours(e), _badge(e)]
         for k, e in enumerate(view.excerpts)
     ]
+    suggested = [suggestions.rows[i] for i in drawn] if suggestions else []
     pages = [[index.to_utf16(at), n] for n, at in enumerate(view.page_starts, start=1) if at <= index.length]
-    signature = zlib.crc32(json.dumps([view.document_id, len(view.text), excerpts, pages]).encode())
+    layer = [suggestions.fingerprint if suggestions else "", list(drawn)]
+    signature = zlib.crc32(json.dumps([view.document_id, len(view.text), excerpts, pages, layer]).encode())
     return {
         "doc": view.document_id,
         "sig": f"{view.document_id}:{signature:x}",
         "text": view.text,
         "pages": pages,
         "excerpts": excerpts,
+        "suggestions": suggested,
+        "strings": suggestions.strings if suggestions else [],
+        "open": opened,
         "pending": index.many_to_utf16(pending) if pending else None,
         "focus": focus,
     }
@@ -83,9 +133,13 @@ def reader(
     *,
     pending: tuple[int, int] | None = None,
     focus: int | None = None,
+    suggestions: SuggestionLayer | None = None,
+    drawn: Sequence[int] = (),
+    opened: int | None = None,
     key: str = "reader",
 ) -> None:
-    """Show the study text; selections, clicks on highlights and keys arrive through ``events``."""
+    """Show the study text with its codings and the ``drawn`` rows of ``suggestions`` (``opened``
+    outlined); selections, clicks on highlights and suggestions, and keys arrive through ``events``."""
     index = Utf16Index(view.text)
 
     def payload(name: str) -> dict[str, Any] | None:
@@ -98,7 +152,7 @@ def reader(
         if span is not None:
             events.on_select(*span)
 
-    def opened() -> None:
+    def clicked() -> None:
         value = payload("excerpt")
         if value is not None:
             events.on_open([int(i) for i in value.get("ids", [])])
@@ -110,12 +164,18 @@ def reader(
             span = _span(index, value) if value.get("start") is not None else None
             events.on_command(ReaderCommand(str(value.get("action")), int(slot) if slot else None, span))
 
+    def suggested() -> None:
+        span = _span(index, payload("suggestion"))
+        if span is not None:
+            events.on_suggestion(*span)
+
     _COMPONENT(
         key=key,
-        data=reader_data(view, pending, focus, index),
+        data=reader_data(view, pending, focus, index, suggestions, drawn, opened),
         on_selection_change=selected,
-        on_excerpt_change=opened,
+        on_excerpt_change=clicked,
         on_command_change=commanded,
+        on_suggestion_change=suggested,
     )
 
 

@@ -24,6 +24,17 @@ CSS = """
 }
 .page::before { content: "— page " attr(data-page) " —"; }
 ::highlight(wb-pending) { background-color: rgba(255, 204, 0, 0.55); }
+.seg.sg {
+  cursor: pointer; border-bottom: 2px dashed var(--sg, #5b4bc4);
+  background-image: repeating-linear-gradient(135deg, rgba(91, 75, 196, 0.2) 0 2px, transparent 2px 6px);
+}
+.seg.sg:hover { background-color: rgba(91, 75, 196, 0.1); }
+.seg.sg-open { outline: 2px dashed var(--sg, #5b4bc4); outline-offset: 1px; }
+.sg-mark { cursor: pointer; user-select: none; -webkit-user-select: none; }
+.sg-mark::before {
+  content: "S"; font-size: 0.62em; font-weight: 700; vertical-align: super; margin-right: 2px;
+  padding: 0 2px; border: 1px dashed var(--sg, #5b4bc4); border-radius: 3px; color: var(--sg, #5b4bc4);
+}
 """
 
 HTML = (
@@ -52,6 +63,7 @@ export default function (component) {
     st.root.scrollTop = keepScroll;
   }
   showFocus(st, data.focus);
+  showOpen(st, data.open);
   showPending(st, data.pending);
   st.reported = data.pending;  // what Python holds: selecting the same span again after coding reports it
   return () => {
@@ -65,7 +77,8 @@ function mount(parentElement) {
   const root = parentElement.querySelector('.reader');
   const text = root.querySelector('.text');
   const st = { root, text, shadow: root.getRootNode(), abort: new AbortController(), nonce: 0,
-               starts: [], nodes: [], byExcerpt: new Map(), focusId: null, timer: null };
+               starts: [], nodes: [], byExcerpt: new Map(), focusId: null, timer: null,
+               suggestions: [], bySuggestion: new Map(), openSegs: [], openKey: '' };
   const opts = { signal: st.abort.signal };
   text.addEventListener('mouseup', () => setTimeout(() => reportSelection(st), 0), opts);
   root.addEventListener('keyup', (ev) => { if (ev.shiftKey) reportSelection(st); }, opts);
@@ -79,40 +92,56 @@ function send(st, name, value) {
   st.send(name, { ...value, n: st.nonce });
 }
 
-// ---- rendering: split the text at every excerpt and page boundary, one span per segment ----
+// ---- rendering: split the text at every excerpt, suggestion and page boundary, one span per segment ----
 
 function render(st, data) {
   const text = data.text;
   const excerpts = data.excerpts.map(([id, s, e, label, colours, badge], order) =>
     ({ id, s, e, label, colours, badge, order }));
+  const suggestions = (data.suggestions || []).map((row) => suggestionOf(row, data.strings || []));
   const cuts = new Set([0, text.length]);
-  const opening = new Map();
-  const closing = new Map();
-  for (const x of excerpts) {
-    cuts.add(x.s); cuts.add(x.e);
-    (opening.get(x.s) || opening.set(x.s, []).get(x.s)).push(x);
-    (closing.get(x.e) || closing.set(x.e, []).get(x.e)).push(x);
-  }
+  const [opening, closing] = edges(excerpts, cuts);
+  const [suggesting, unsuggesting] = edges(suggestions, cuts);
   const pages = new Map(data.pages.map(([at, n]) => [at, n]));
   for (const at of pages.keys()) cuts.add(at);
   const bounds = [...cuts].filter((c) => c >= 0 && c <= text.length).sort((a, b) => a - b);
   const fragment = document.createDocumentFragment();
   const active = new Set();
+  const suggested = new Set();
   st.starts = []; st.nodes = []; st.byExcerpt = new Map(); st.excerpts = excerpts;
+  st.suggestions = suggestions; st.bySuggestion = new Map(); st.openSegs = [];
   for (let i = 0; i < bounds.length - 1; i += 1) {
     const at = bounds[i];
     for (const x of closing.get(at) || []) active.delete(x);
     for (const x of opening.get(at) || []) active.add(x);
-    if (pages.has(at)) {
-      const marker = document.createElement('span');
-      marker.className = 'page';
-      marker.setAttribute('data-page', String(pages.get(at)));
-      fragment.appendChild(marker);
-    }
+    for (const g of unsuggesting.get(at) || []) suggested.delete(g);
+    for (const g of suggesting.get(at) || []) suggested.add(g);
+    if (pages.has(at)) fragment.appendChild(pageMark(pages.get(at)));
+    for (const g of suggesting.get(at) || []) fragment.appendChild(suggestionMark(g));
     const seg = segment(st, text.slice(at, bounds[i + 1]), at, active, opening.get(at) || []);
+    if (suggested.size) suggest(st, seg, suggested);
     fragment.appendChild(seg);
   }
   st.text.replaceChildren(fragment);
+}
+
+// where each excerpt (or suggestion) opens and closes; its ends are added to the cuts
+function edges(items, cuts) {
+  const opening = new Map();
+  const closing = new Map();
+  for (const x of items) {
+    cuts.add(x.s); cuts.add(x.e);
+    (opening.get(x.s) || opening.set(x.s, []).get(x.s)).push(x);
+    (closing.get(x.e) || closing.set(x.e, []).get(x.e)).push(x);
+  }
+  return [opening, closing];
+}
+
+function pageMark(n) {
+  const marker = document.createElement('span');
+  marker.className = 'page';
+  marker.setAttribute('data-page', String(n));
+  return marker;
 }
 
 function segment(st, part, at, active, opening) {
@@ -141,6 +170,39 @@ function segment(st, part, at, active, opening) {
     seg.style.setProperty('--badge', starting[0].colours[0]);
   }
   return seg;
+}
+
+// a suggestion's tooltip is plain text (set as a property), built from its compact row
+function suggestionOf([id, s, e, score, c, m, o, codes, reasons, version], strings) {
+  const named = (refs, glue, none) => refs.map((i) => strings[i]).join(glue) || none;
+  const made = version === null || version === undefined ? 'rules only' : `model v${version}`;
+  const label = [
+    `Suggestion: score ${score.toFixed(2)} (${made}); click to accept, edit or reject`,
+    `context ${c.toFixed(2)} · mechanism ${m.toFixed(2)} · outcome ${o.toFixed(2)}`,
+    `Codes: ${named(codes, ', ', 'none')}`,
+    `Why: ${named(reasons, '; ', 'weak signals only')}`,
+  ].join('\n');
+  return { id, s, e, label };
+}
+
+// a suggestion's "S": an empty element (its letter is CSS content), so offsets never count it
+function suggestionMark(g) {
+  const mark = document.createElement('span');
+  mark.className = 'sg-mark';
+  mark.dataset.g = String(g.id);
+  mark.title = g.label;
+  return mark;
+}
+
+function suggest(st, seg, suggested) {
+  const covering = [...suggested].sort((a, b) => (a.e - a.s) - (b.e - b.s) || a.id - b.id);
+  seg.classList.add('sg');
+  seg.dataset.g = covering.map((g) => g.id).join(',');
+  const label = covering.map((g) => g.label).join('\n\n');
+  seg.title = seg.title ? `${seg.title}\n\n${label}` : label;  // a property: plain text, never markup
+  for (const g of covering) {
+    (st.bySuggestion.get(g.id) || st.bySuggestion.set(g.id, []).get(g.id)).push(seg);
+  }
 }
 
 function tint(hex, alpha) {
@@ -227,13 +289,46 @@ function showFocus(st, id) {
   for (const seg of st.byExcerpt.get(id) || []) seg.classList.add('focus');
 }
 
+// the open suggestion: outlined, and scrolled into the reader's view when it is newly opened
+function showOpen(st, id) {
+  for (const seg of st.openSegs) seg.classList.remove('sg-open');
+  const g = id === null || id === undefined ? null : st.suggestions.find((x) => x.id === id);
+  st.openSegs = g ? st.bySuggestion.get(g.id) || [] : [];
+  for (const seg of st.openSegs) seg.classList.add('sg-open');
+  const key = g ? `${g.s}:${g.e}` : '';
+  if (key && key !== st.openKey && st.openSegs.length) scrollToSegment(st, st.openSegs[0]);
+  st.openKey = key;
+}
+
+function scrollToSegment(st, seg) {
+  const box = st.root.getBoundingClientRect();
+  const at = seg.getBoundingClientRect();
+  if (at.top < box.top || at.bottom > box.bottom) st.root.scrollTop += at.top - box.top - box.height / 3;
+}
+
+function openSuggestion(st, id) {
+  const g = st.suggestions.find((x) => x.id === id);
+  if (!g) return;
+  showFocus(st, null);
+  showOpen(st, g.id);
+  send(st, 'suggestion', { start: g.s, end: g.e });
+}
+
 function onClick(st, ev) {
   if (selectedSpan(st)) return;  // the end of a drag, not a click
-  const seg = ev.target.closest ? ev.target.closest('[data-x]') : null;
-  if (!seg) return;
-  const ids = seg.dataset.x.split(',').map(Number);
-  showFocus(st, ids[0]);
-  send(st, 'excerpt', { ids });
+  const target = ev.target.closest ? ev.target : null;
+  if (!target) return;
+  const mark = target.closest('.sg-mark');
+  if (mark) { openSuggestion(st, Number(mark.dataset.g)); return; }
+  const seg = target.closest('[data-x]');  // a coded excerpt wins over a suggestion overlapping it
+  if (seg) {
+    const ids = seg.dataset.x.split(',').map(Number);
+    showFocus(st, ids[0]);
+    send(st, 'excerpt', { ids });
+    return;
+  }
+  const suggested = target.closest('[data-g]');
+  if (suggested) openSuggestion(st, Number(suggested.dataset.g.split(',')[0]));
 }
 
 function move(st, step) {
@@ -264,6 +359,7 @@ function onKey(st, ev) {
     st.reported = null;
     showPending(st, null);
     showFocus(st, null);
+    showOpen(st, null);
     send(st, 'command', { action: 'clear' });
   } else if (key === 'j' || key === 'n') {
     ev.preventDefault(); move(st, 1);

@@ -1,4 +1,4 @@
-"""Coding page: read a study, select text and code it as contexts, mechanisms and outcomes."""
+"""Coding page: read a study, select text and code it; accept, edit or reject suggested spans."""
 
 import streamlit as st
 
@@ -7,6 +7,13 @@ from workbench.services.studies import list_studies
 from workbench.ui import resources, state
 from workbench.ui.coding_desk import CodingDesk, load_view
 from workbench.ui.components.reader import reader
+from workbench.ui.reader_suggestions import (
+    SuggestionActions,
+    SuggestionPanel,
+    edit_pending,
+    shown_suggestions,
+    suggestion_filters,
+)
 from workbench.ui.text import plain
 from workbench.ui.widgets import require_project
 
@@ -20,31 +27,42 @@ if not studies:
     st.stop()
 
 labels = {r.id: f"{r.citation}: {r.title[:90]} ({r.excerpts} excerpts)" for r in studies}
-target = state.take_reader_target()  # another page (a graph drill-down) asked to open an excerpt
+target = state.take_reader_target()  # another page (a drill-down, the suggestion queue) asked to open one
 if target is not None and target[0] in labels:
     st.session_state["coding_study"] = target[0]
 study_id = st.selectbox("Study", list(labels), format_func=labels.get, key="coding_study")
 view = load_view(store, user, study_id)
 if target is not None and target[1] is not None:
     state.set_focused_excerpts([e.id for e in view.excerpts if e.start == target[1]])
+can_code = project.role in ("owner", "reviewer")
 desk = CodingDesk(
     store, user, view, code_options(store, user, project.id),
-    is_owner=project.role == "owner", can_code=project.role in ("owner", "reviewer"),
+    is_owner=project.role == "owner", can_code=can_code,
 )  # fmt: skip
+actions = SuggestionActions(store, user, study_id, view.document_id)
 focused = state.focused_excerpts()
 selection = state.coding_selection(view.document_id)
 
 text_column, panel = st.columns([3, 2], gap="medium")
 with text_column:
     st.caption(plain(f"{view.citation} — {view.title} · {len(view.excerpts)} coded excerpts"))
+    shown = shown_suggestions(store, user, view, suggestion_filters(desk.paths))
+    opened = shown.opened
+    pending = edit_pending(opened) if opened else (selection.start, selection.end) if selection else None
     reader(
         view,
-        desk.actions.events(),
-        pending=(selection.start, selection.end) if selection else None,
-        focus=focused[0] if focused else None,
+        actions.events(desk.actions),
+        pending=pending,
+        focus=focused[0] if focused and opened is None else None,
+        suggestions=shown.layer,
+        drawn=shown.drawn,
+        opened=shown.opened_id,
     )
 with panel:
-    desk.selection_panel()
+    if opened is not None:
+        SuggestionPanel(actions, view, desk.paths, can_code).show(opened)
+    else:
+        desk.selection_panel()
     desk.excerpt_panel(focused)
 with st.expander("Keyboard shortcuts"):
     desk.shortcut_help()

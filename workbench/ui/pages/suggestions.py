@@ -1,5 +1,5 @@
-"""Suggestions page: suggested excerpts across studies to accept, edit then accept, or reject;
-the active pipeline, the current model's held-out precision and recall, and retraining."""
+"""Suggestions page: suggested excerpts across studies to accept, edit then accept, reject, or open
+in the reader; the active pipeline, the current model's held-out precision and recall, and retraining."""
 
 from __future__ import annotations
 
@@ -21,10 +21,13 @@ from workbench.services.suggestions import (
     span_text,
     suggestion_queue,
 )
-from workbench.ui import resources
+from workbench.ui import resources, state
+from workbench.ui.reader_suggestions import preselected_codes
+from workbench.ui.text import plain
 from workbench.ui.widgets import require_project
 
 KINDS = ["context", "mechanism", "outcome"]
+CODING_PAGE = "workbench/ui/pages/coding.py"
 PROBLEMS = (ValueError, NotFound, PermissionDenied)
 
 project = require_project()
@@ -132,15 +135,19 @@ def card(s: Suggestion, names: dict[int, str]) -> None:
     key = f"sg_{s.document_id}_{s.start}_{s.end}"
     labels = " · ".join(f"{kind[0].upper()} {s.labels[kind]:.2f}" for kind in KINDS)
     version = f"model v{s.model_version}" if s.model_version else "rules only"
-    st.markdown(f"**{s.study}** · score **{s.score:.2f}** · {labels} · {version}")
-    st.markdown("> " + " ".join(s.text.split()))
-    st.caption("Why: " + "; ".join(s.reasons) if s.reasons else "Why: weak signals only")
+    st.markdown(f"**{plain(s.study)}** · score **{s.score:.2f}** · {labels} · {version}")
+    st.markdown("> " + plain(" ".join(s.text.split())))
+    st.caption("Why: " + plain("; ".join(s.reasons) or "weak signals only"))
+    if st.button("Open in Coding", key=f"{key}_open", icon=":material/edit_note:"):
+        opened = state.OpenSuggestion(s.document_id, s.start, s.end)
+        state.set_reader_target(s.study_id, s.start, suggestion=opened)
+        st.switch_page(CODING_PAGE)
     with st.form(key, border=False):
         left, middle, right = st.columns([3, 1, 1])
         left.multiselect(
             "Codes",
             list(names),
-            default=[c.code_id for c in s.codes[:2] if c.code_id in names],
+            default=preselected_codes(s, names),
             format_func=names.get,
             key=f"{key}_codes",
         )

@@ -1,0 +1,272 @@
+"""Suggested spans in the Coding page's reader (AppTest): shown, filtered, opened, accepted, rejected.
+
+Clicks in the reader are sent as the browser sends them (see `reader_event` in test_coding_page.py):
+UTF-16 offsets in a trigger value, converted back to code points by the page.
+"""
+
+import json
+
+import pytest
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from workbench.domain.configurations import CodingMode
+from workbench.domain.offsets import Utf16Index
+from workbench.domain.suggestions import labelled_as
+from workbench.services import coding, suggestion_jobs
+from workbench.services.access import ensure_user
+from workbench.services.suggestions import Suggestion, suggest_for_study, train_model
+from workbench.store.enums import CodingOrigin, Decision, Role
+from workbench.store.models import Coding, Document, Excerpt, Membership, SuggestionDecision, SuggestionModel
+
+from .test_coding_page import REVIEWER, ROOT, demo_store, open_coding, reader_event, study_id
+
+__all__ = ["demo_store"]  # the fixture, shared with the Coding page's tests
+
+
+@pytest.fixture(autouse=True)
+def no_background_training(monkeypatch):
+    monkeypatch.setenv(suggestion_jobs.RETRAIN_ENV, "0")
+
+
+def reader_payload(at: AppTest) -> dict:
+    """The data the page sent to the reader component in its last run."""
+    (component,) = at.get("bidi_component")
+    return json.loads(component.proto.json)
+
+
+def shown_spans(at: AppTest) -> list[tuple[int, int]]:
+    """The suggested spans drawn in the reader, as UTF-16 offsets."""
+    return [(row[1], row[2]) for row in reader_payload(at)["suggestions"]]
+
+
+def open_span(at: AppTest) -> tuple[int, int] | None:
+    """The UTF-16 span of the suggestion the reader outlines as open, if any."""
+    payload = reader_payload(at)
+    return next(((r[1], r[2]) for r in payload["suggestions"] if r[0] == payload["open"]), None)
+
+
+def utf16(text: str, s: Suggestion) -> tuple[int, int]:
+    index = Utf16Index(text)
+    return index.to_utf16(s.start), index.to_utf16(s.end)
+
+
+def click_suggestion(at: AppTest, text: str, s: Suggestion) -> AppTest:
+    """Click a suggested span in the reader, as the browser reports it."""
+    start, end = utf16(text, s)
+    return reader_event(at, "suggestion", {"start": start, "end": end})
+
+
+def open_study(url: str, monkeypatch, store, project_id: int, key: str = "s01_acute_ward"):
+    """The Coding page on a demo study, with the study's text and the suggestions the service makes."""
+    sid = study_id(store, project_id, key)
+    at = open_coding(url, monkeypatch)
+    at.selectbox(key="coding_study").set_value(sid).run()
+    text = coding.document_view(store, REVIEWER, sid).text
+    return at, sid, text, suggest_for_study(store, REVIEWER, sid)
+
+
+def suggestion_codings(
+    store, s: Suggestion, start: int | None = None, end: int | None = None
+) -> list[Coding]:
+    with store.transaction() as session:
+        rows = session.scalars(
+            select(Coding)
+            .join(Excerpt)
+            .where(
+                Excerpt.document_id == s.document_id,
+                Excerpt.start == (s.start if start is None else start),
+                Excerpt.end == (s.end if end is None else end),
+            )
+            .order_by(Coding.id)
+        ).all()
+        session.expunge_all()
+        return list(rows)
+
+
+def test_the_reader_draws_the_studys_suggestions_and_the_toggle_hides_them(demo_store, monkeypatch):
+    url, store, project_id = demo_store
+    at, _sid, text, found = open_study(url, monkeypatch, store, project_id)
+    assert not at.exception
+    assert found and sorted(shown_spans(at)) == sorted(utf16(text, s) for s in found)
+    payload = reader_payload(at)
+    rows = {(row[1], row[2]): row for row in payload["suggestions"]}
+    top = found[0]
+    _id, _start, _end, score, context, mechanism, outcome, codes, reasons, version = rows[utf16(text, top)]
+    assert (score, [context, mechanism, outcome], version) == (
+        round(top.score, 2),
+        [round(top.labels[kind], 2) for kind in ("context", "mechanism", "outcome")],
+        None,
+    )
+    assert [payload["strings"][i] for i in codes] == [c.name for c in top.codes[:3]]
+    assert [payload["strings"][i] for i in reasons] == list(top.reasons)
+    at.toggle(key="sg_show").set_value(False).run()
+    assert shown_spans(at) == []
+
+
+def test_filters_keep_the_suggestions_of_one_kind_code_and_score(demo_store, monkeypatch):
+    url, store, project_id = demo_store
+    at, _sid, text, found = open_study(url, monkeypatch, store, project_id)
+    at.selectbox(key="sg_filter_kind").set_value("outcome").run()
+    outcomes = [utf16(text, s) for s in found if labelled_as(s.labels, "outcome")]
+    assert 0 < len(outcomes) < len(found) and sorted(shown_spans(at)) == sorted(outcomes)
+    code = found[0].codes[0].code_id
+    at.selectbox(key="sg_filter_kind").set_value(None)
+    at.selectbox(key="sg_filter_code").set_value(code).run()
+    proposing = [utf16(text, s) for s in found if any(c.code_id == code for c in s.codes)]
+    assert proposing and sorted(shown_spans(at)) == sorted(proposing)
+    at.selectbox(key="sg_filter_code").set_value(None)
+    at.slider(key="sg_min_score").set_value(0.5).run()
+    assert sorted(shown_spans(at)) == sorted(utf16(text, s) for s in found if s.score >= 0.5)
+
+
+def test_clicking_a_suggestion_shows_its_scores_reasons_and_suggested_codes(demo_store, monkeypatch):
+    url, store, project_id = demo_store
+    at, _sid, text, found = open_study(url, monkeypatch, store, project_id)
+    top = found[0]
+    at = click_suggestion(at, text, top)
+    assert not at.exception
+    assert at.subheader[0].value == "Suggestion"
+    assert top.text in [t.value for t in at.text]
+    assert any(t.value.startswith("context ") and " · outcome " in t.value for t in at.text)
+    assert any(c.value.startswith("Why: ") for c in at.caption)
+    form = at.multiselect(key=f"reader_sg_{top.document_id}_{top.start}_{top.end}_codes")
+    assert form.value == [c.code_id for c in top.codes[:2]]
+    assert open_span(at) == utf16(text, top)
+
+
+def test_accepting_a_suggestion_codes_it_with_the_models_version(demo_store, monkeypatch):
+    url, store, project_id = demo_store
+    model = train_model(store, REVIEWER, project_id)
+    at, _sid, text, found = open_study(url, monkeypatch, store, project_id)
+    top = found[0]
+    assert top.model_version == model.version
+    at = click_suggestion(at, text, top)
+    at.radio(key=f"reader_sg_{top.document_id}_{top.start}_{top.end}_mode").set_value(CodingMode.DEDUCTIVE)
+    at.button(key="sg_accept").click().run()
+    assert not at.exception and at.success[0].value.startswith("Accepted the suggestion \\(model v1\\)")
+    codings = suggestion_codings(store, top)
+    assert [c.code_id for c in codings] == [c.code_id for c in top.codes[:2]]
+    with store.transaction() as session:
+        version = session.scalar(
+            select(SuggestionModel.version).where(SuggestionModel.project_id == project_id)
+        )
+    assert {(c.origin, c.mode) for c in codings} == {(CodingOrigin.SUGGESTION, CodingMode.DEDUCTIVE)}
+    assert version == model.version and {c.suggestion_model_id for c in codings} != {None}
+    assert utf16(text, top) not in shown_spans(at)  # the same rerun draws it as a coding instead
+    assert utf16(text, top) in [(s, e) for _id, s, e, *_rest in reader_payload(at)["excerpts"]]
+
+
+def test_a_cold_start_suggestion_is_accepted_without_a_model_version(demo_store, monkeypatch):
+    url, store, project_id = demo_store
+    at, _sid, text, found = open_study(url, monkeypatch, store, project_id)
+    top = found[0]
+    assert top.model_version is None
+    click_suggestion(at, text, top).button(key="sg_accept").click().run()
+    assert at.success[0].value.startswith("Accepted the suggestion \\(the rules alone\\)")
+    codings = suggestion_codings(store, top)
+    assert codings and {(c.origin, c.suggestion_model_id) for c in codings} == {
+        (CodingOrigin.SUGGESTION, None)
+    }
+    with store.transaction() as session:
+        decision = session.scalar(select(SuggestionDecision))
+        assert (decision.decision, decision.model_id, decision.coding_id) == (
+            Decision.ACCEPTED,
+            None,
+            codings[0].id,
+        )
+
+
+def test_edit_then_accept_codes_a_reselected_range_with_other_codes(demo_store, monkeypatch):
+    url, store, project_id = demo_store
+    at, _sid, text, found = open_study(url, monkeypatch, store, project_id)
+    top = found[0]
+    at = click_suggestion(at, text, top)
+    start, end = top.start, top.start + len(top.text) // 2  # a shorter range, selected in the text
+    index = Utf16Index(text)
+    at = reader_event(at, "selection", {"start": index.to_utf16(start), "end": index.to_utf16(end)})
+    keys = f"reader_sg_{top.document_id}_{top.start}_{top.end}"
+    assert (at.number_input(key=f"{keys}_start").value, at.number_input(key=f"{keys}_end").value) == (
+        start,
+        end,
+    )
+    assert reader_payload(at)["pending"] == [index.to_utf16(start), index.to_utf16(end)]
+    at.number_input(key=f"{keys}_end").set_value(end + 1).run()  # and nudged by one character
+    other = next(o.id for o in coding.code_options(store, REVIEWER, project_id) if o.name == "Hope")
+    at.multiselect(key=f"{keys}_codes").set_value([other]).run()
+    at.button(key="sg_accept").click().run()
+    assert not at.exception
+    (made,) = suggestion_codings(store, top, start, end + 1)
+    assert (made.code_id, made.origin) == (other, CodingOrigin.SUGGESTION)
+    assert suggestion_codings(store, top) == []
+
+
+def test_a_rejected_suggestion_leaves_the_reader_and_never_comes_back(demo_store, monkeypatch):
+    url, store, project_id = demo_store
+    at, sid, text, found = open_study(url, monkeypatch, store, project_id)
+    second = found[1]
+    at = click_suggestion(at, text, second)
+    at.text_input(key=f"reader_sg_{second.document_id}_{second.start}_{second.end}_reason").input(
+        "background"
+    )
+    at.button(key="sg_reject").click().run()
+    assert not at.exception and at.success[0].value.startswith("Rejected the suggestion")
+    assert utf16(text, second) not in shown_spans(at) and open_span(at) is None
+    with store.transaction() as session:
+        decision = session.scalar(select(SuggestionDecision))
+        assert (decision.decision, decision.reason, decision.start) == (
+            Decision.REJECTED,
+            "background",
+            second.start,
+        )
+    again, *_rest = open_study(url, monkeypatch, store, project_id)  # a new session
+    assert utf16(text, second) not in shown_spans(again) and shown_spans(again)
+    assert (second.start, second.end) not in {
+        (s.start, s.end) for s in suggest_for_study(store, REVIEWER, sid)
+    }
+
+
+def test_the_queue_opens_a_suggestion_in_the_reader(demo_store, monkeypatch):
+    url, store, _project_id = demo_store
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", url)
+    monkeypatch.setenv("WORKBENCH_USER", REVIEWER)
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    at = at.switch_page("workbench/ui/pages/suggestions.py").run()
+    first = next(b for b in at.button if b.label == "Open in Coding")
+    document_id, start, end = (int(part) for part in first.key.split("_")[1:4])
+    first.click().run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Coding"] and at.subheader[0].value == "Suggestion"
+    assert any(c.value.startswith(f"Characters {start}–{end} · score ") for c in at.caption)
+    with store.transaction() as session:
+        index = Utf16Index(session.get(Document, document_id).text)
+    assert reader_payload(at)["doc"] == document_id
+    assert open_span(at) == (index.to_utf16(start), index.to_utf16(end))
+
+
+def test_a_stakeholder_sees_a_suggestion_but_cannot_accept_or_reject_it(demo_store, monkeypatch):
+    url, store, project_id = demo_store
+    with store.transaction() as session:
+        session.add(
+            Membership(project_id=project_id, user_id=ensure_user(session, "sam").id, role=Role.STAKEHOLDER)
+        )
+    sid = study_id(store, project_id, "s01_acute_ward")
+    at = open_coding(url, monkeypatch, user="sam")
+    at.selectbox(key="coding_study").set_value(sid).run()
+    top = suggest_for_study(store, "sam", sid)[0]
+    at = click_suggestion(at, coding.document_view(store, "sam", sid).text, top)
+    assert not at.exception and at.subheader[0].value == "Suggestion"
+    assert at.info[0].value.startswith("Stakeholders can read suggestions")
+    assert not [b for b in at.button if b.label in ("Accept", "Reject")]
+    at.button(key="sg_close").click().run()
+    assert not [h for h in at.subheader if h.value == "Suggestion"]
+
+
+def test_escape_in_the_reader_closes_the_open_suggestion(demo_store, monkeypatch):
+    url, store, project_id = demo_store
+    at, _sid, text, found = open_study(url, monkeypatch, store, project_id)
+    at = click_suggestion(at, text, found[0])
+    assert open_span(at) == utf16(text, found[0])
+    at = reader_event(at, "command", {"action": "clear"})
+    assert open_span(at) is None and at.subheader[0].value == "Selection"

@@ -1,0 +1,275 @@
+"""The Coding page's suggestions: filters, the study's suggestions read once per revision, and the panel."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import streamlit as st
+
+from workbench.domain.configurations import CodingMode
+from workbench.domain.suggestions import KINDS, labelled_as
+from workbench.services.access import NotFound, PermissionDenied
+from workbench.services.coding import DocumentView
+from workbench.services.suggestions import (
+    Suggestion,
+    accept_suggestion,
+    reject_suggestion,
+    suggest_for_study,
+    suggestion_revision,
+)
+from workbench.store.db import Store
+from workbench.ui import state
+from workbench.ui.coding_actions import CodingActions
+from workbench.ui.components.reader import ReaderCommand, ReaderEvents, SuggestionLayer, suggestion_layer
+from workbench.ui.text import plain
+
+SHOW, KIND, CODE, MIN_SCORE = "sg_show", "sg_filter_kind", "sg_filter_code", "sg_min_score"
+PRESELECTED = 2  # how many of a suggestion's codes its accept form starts with
+_FAILURES = (ValueError, NotFound, PermissionDenied)
+
+
+def preselected_codes(s: Suggestion, known: Collection[int]) -> list[int]:
+    """The codes an accept form starts with: the suggestion's best ones that still exist."""
+    return [c.code_id for c in s.codes if c.code_id in known][:PRESELECTED]
+
+
+@dataclass(frozen=True)
+class SuggestionFilters:
+    """Which suggestions the reader shows: none when ``show`` is off, else those of ``kind``
+    (see :func:`labelled_as`), proposing ``code``, and scoring at least ``min_score``."""
+
+    show: bool
+    kind: str | None = None
+    code: int | None = None
+    min_score: float = 0.0
+
+    def keeps(self, s: Suggestion) -> bool:
+        """True when the suggestion passes every filter."""
+        return (
+            self.show
+            and s.score >= self.min_score
+            and (self.kind is None or labelled_as(s.labels, self.kind))
+            and (self.code is None or any(c.code_id == self.code for c in s.codes))
+        )
+
+
+def suggestion_filters(paths: dict[int, str]) -> SuggestionFilters:
+    """The "Show suggestions" toggle and the filters by kind, code and score, above the reader."""
+    toggle, kind_box, code_box, score_box = st.columns([1.7, 1.1, 1.8, 1.2], vertical_alignment="bottom")
+    show = toggle.toggle("Show suggestions", value=True, key=SHOW)
+    kind = kind_box.selectbox("Suggested kind", [None, *KINDS], format_func=lambda k: k or "any kind",
+                              key=KIND, disabled=not show)  # fmt: skip
+    code = code_box.selectbox("Suggested code", [None, *paths], key=CODE, disabled=not show,
+                              format_func=lambda c: "any code" if c is None else paths[c])  # fmt: skip
+    score = score_box.slider("Minimum score", 0.0, 1.0, 0.0, step=0.05, key=MIN_SCORE, disabled=not show)
+    return SuggestionFilters(show, kind, code, float(score))
+
+
+@dataclass(frozen=True)
+class ShownSuggestions:
+    """This run's suggestions in the reader: the document's layer, the ids drawn, the open one."""
+
+    layer: SuggestionLayer | None = None
+    drawn: tuple[int, ...] = ()
+    opened: Suggestion | None = None
+    opened_id: int | None = None
+
+
+def document_suggestions(store: Store, username: str, view: DocumentView) -> state.DocumentSuggestions:
+    """The shown document's suggestions and the reader's rows for them, asked of the service again
+    only when something they depend on changed (a coding, a decision, the codebook, a new model)."""
+    revision = suggestion_revision(store, username, view.study_id)  # first: a change after it reloads
+    loaded = state.cached_suggestions(revision)
+    if loaded is None:
+        found = suggest_for_study(store, username, view.study_id)
+        mine = [s for s in found if s.document_id == view.document_id]
+        loaded = state.DocumentSuggestions(revision, mine, suggestion_layer(mine, view.text))
+        state.set_cached_suggestions(loaded)
+    return loaded
+
+
+def shown_suggestions(
+    store: Store, username: str, view: DocumentView, filters: SuggestionFilters
+) -> ShownSuggestions:
+    """The suggestions to draw: those passing the filters, and always the open one (an open
+    suggestion no longer suggested, because coded or rejected meanwhile, is closed)."""
+    target = state.open_suggestion(view.document_id)
+    if not filters.show and target is None:
+        return ShownSuggestions()
+    loaded = document_suggestions(store, username, view)
+    opened_id = None
+    if target is not None:
+        span = (target.start, target.end)
+        opened_id = next((i for i, s in enumerate(loaded.suggestions) if (s.start, s.end) == span), None)
+        if opened_id is None:
+            state.set_open_suggestion(None)
+    drawn = tuple(i for i, s in enumerate(loaded.suggestions) if filters.keeps(s) or i == opened_id)
+    opened = loaded.suggestions[opened_id] if opened_id is not None else None
+    return ShownSuggestions(loaded.layer, drawn, opened, opened_id)
+
+
+@dataclass(frozen=True)
+class FormKeys:
+    """The widget keys of one open suggestion's form (new ones for each suggestion)."""
+
+    codes: str
+    mode: str
+    reason: str
+    start: str
+    end: str
+
+    @classmethod
+    def of(cls, document_id: int, start: int, end: int) -> FormKeys:
+        """The keys for the suggestion ``[start, end)`` of a document."""
+        prefix = f"reader_sg_{document_id}_{start}_{end}"
+        return cls(*(f"{prefix}_{name}" for name in ("codes", "mode", "reason", "start", "end")))
+
+
+def edited_span(s: Suggestion) -> tuple[int, int]:
+    """The span the open suggestion's form would code: as suggested, or as edited."""
+    keys = FormKeys.of(s.document_id, s.start, s.end)
+    return int(st.session_state.get(keys.start, s.start)), int(st.session_state.get(keys.end, s.end))
+
+
+def edit_pending(s: Suggestion) -> tuple[int, int] | None:
+    """The open suggestion's edited span, to mark in the reader; None while it is as suggested."""
+    span = edited_span(s)
+    return span if span != (s.start, s.end) and span[1] > span[0] else None
+
+
+@dataclass(frozen=True)
+class SuggestionActions:
+    """What the reader and the panel do with suggestions in one document (small: callbacks keep it)."""
+
+    store: Store
+    username: str
+    study_id: int
+    document_id: int
+
+    def events(self, coding: CodingActions) -> ReaderEvents:
+        """The reader's callbacks: a selection edits the open suggestion's span, else it is coded."""
+
+        def select(start: int, end: int) -> None:
+            if not self.adjust(start, end):
+                coding.select(start, end)
+
+        def open_excerpts(ids: list[int]) -> None:
+            self.close()
+            state.set_focused_excerpts(ids)
+
+        def command(command: ReaderCommand) -> None:
+            if command.action == "clear":
+                self.close()
+            coding.command(command)
+
+        return ReaderEvents(select, open_excerpts, command, self.open)
+
+    def open(self, start: int, end: int) -> None:
+        """Open the clicked suggestion in the panel."""
+        state.set_open_suggestion(state.OpenSuggestion(self.document_id, start, end))
+        state.set_focused_excerpts([])
+
+    def adjust(self, start: int, end: int) -> bool:
+        """Make a selection the open suggestion's span; False when no suggestion is open."""
+        opened = state.open_suggestion(self.document_id)
+        if opened is None:
+            return False
+        keys = FormKeys.of(self.document_id, opened.start, opened.end)
+        st.session_state[keys.start], st.session_state[keys.end] = start, end
+        return True
+
+    def close(self) -> None:
+        """Close the open suggestion."""
+        state.set_open_suggestion(None)
+
+    def accept(self, s: Suggestion) -> None:
+        """Code the (possibly edited) span with the chosen codes and mode, as made by this suggestion."""
+        keys = FormKeys.of(s.document_id, s.start, s.end)
+        start, end = edited_span(s)
+        codes = list(st.session_state.get(keys.codes) or [])
+        mode = CodingMode(st.session_state.get(keys.mode) or CodingMode.INDUCTIVE)
+        try:
+            made = accept_suggestion(
+                self.store, self.username, s.document_id, start, end, codes, mode, s.model_version
+            )
+        except _FAILURES as exc:
+            state.set_coding_notice("error", f"Not accepted: {exc}")
+            return
+        self.close()
+        state.set_reader_target(self.study_id, start)  # focus the new excerpt
+        version = f"model v{s.model_version}" if s.model_version is not None else "the rules alone"
+        state.set_coding_notice("success", f"Accepted the suggestion ({version}): {len(made)} new coding(s) "
+                                f"on characters {start}–{end}.")  # fmt: skip
+
+    def reject(self, s: Suggestion) -> None:
+        """Reject the suggested span (with the reason given): it is never suggested again."""
+        reason = str(st.session_state.get(FormKeys.of(s.document_id, s.start, s.end).reason) or "")
+        try:
+            reject_suggestion(self.store, self.username, s.document_id, s.start, s.end, reason)
+        except _FAILURES as exc:
+            state.set_coding_notice("error", f"Not rejected: {exc}")
+            return
+        self.close()
+        state.set_coding_notice("success", f"Rejected the suggestion at characters {s.start}–{s.end}; "
+                                "it will not be suggested again.")  # fmt: skip
+
+
+def _short(text: str, limit: int = 400) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass
+class SuggestionPanel:
+    """The panel of the open suggestion: its text, scores, codes and reasons, and the form."""
+
+    actions: SuggestionActions
+    view: DocumentView
+    paths: dict[int, str]
+    can_code: bool
+
+    def show(self, s: Suggestion) -> None:
+        """The open suggestion, and (for those who may code) its accept and reject form."""
+        st.subheader("Suggestion")
+        notice = state.take_coding_notice()
+        if notice is not None:
+            (st.success if notice[0] == "success" else st.error)(plain(notice[1]))
+        version = f"model v{s.model_version}" if s.model_version is not None else "rules only"
+        st.caption(f"Characters {s.start}–{s.end} · score {s.score:.2f} · {version}")
+        st.text(_short(s.text))
+        st.text(" · ".join(f"{kind} {s.labels.get(kind, 0.0):.2f}" for kind in KINDS))
+        st.caption("Why: " + plain("; ".join(s.reasons) or "weak signals only"))
+        codes = ", ".join(f"{c.name} ({c.kind} {c.score:.2f})" for c in s.codes)
+        st.caption("Suggested codes: " + plain(codes or "none"))
+        if not self.can_code:
+            st.info("Stakeholders can read suggestions but not accept or reject them.")
+            st.button("Close", key="sg_close", on_click=self.actions.close)
+            return
+        self._form(s)
+
+    def _form(self, s: Suggestion) -> None:
+        keys = FormKeys.of(s.document_id, s.start, s.end)
+        defaults = {keys.codes: preselected_codes(s, self.paths), keys.mode: CodingMode.INDUCTIVE,
+                    keys.start: s.start, keys.end: s.end, keys.reason: ""}  # fmt: skip
+        for key, value in defaults.items():
+            st.session_state.setdefault(key, value)
+        st.multiselect("Codes", list(self.paths), format_func=self.paths.__getitem__, key=keys.codes)
+        st.radio("Mode", list(CodingMode), format_func=lambda m: m.value.capitalize(), horizontal=True,
+                 key=keys.mode)  # fmt: skip
+        left, right = st.columns(2)
+        length = len(self.view.text)
+        left.number_input("Start", min_value=0, max_value=length, step=1, key=keys.start)
+        right.number_input("End", min_value=0, max_value=length, step=1, key=keys.end)
+        start, end = edited_span(s)
+        if (start, end) != (s.start, s.end):
+            st.caption(f"Edited span, characters {start}–{end}:")
+            st.text(_short(self.view.text[start:end]) if end > start else "(empty: End must follow Start)")
+        else:
+            st.caption("Select other text in the study, or change Start and End, to edit the span.")
+        st.text_input("Reason to reject (optional)", key=keys.reason)
+        accept, reject, close = st.columns(3)
+        ready = bool(st.session_state.get(keys.codes)) and end > start
+        accept.button("Accept", key="sg_accept", type="primary", on_click=self.actions.accept, args=(s,),
+                      disabled=not ready, width="stretch")  # fmt: skip
+        reject.button("Reject", key="sg_reject", on_click=self.actions.reject, args=(s,), width="stretch")
+        close.button("Close", key="sg_close", on_click=self.actions.close, width="stretch")
