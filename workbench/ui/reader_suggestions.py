@@ -56,9 +56,9 @@ class SuggestionFilters:
 
 def suggestion_filters(paths: dict[int, str]) -> SuggestionFilters:
     """The "Show suggestions" toggle and the filters by kind, code and score, above the reader."""
-    toggle, kind_box, code_box, score_box = st.columns([1.7, 1.1, 1.8, 1.2], vertical_alignment="bottom")
+    toggle, kind_box, code_box, score_box = st.columns([1.7, 1.2, 1.8, 1.1], vertical_alignment="bottom")
     show = toggle.toggle("Show suggestions", value=True, key=SHOW)
-    kind = kind_box.selectbox("Suggested kind", [None, *KINDS], format_func=lambda k: k or "any kind",
+    kind = kind_box.selectbox("Suggested kind", [None, *KINDS], format_func=lambda k: k or "any",
                               key=KIND, disabled=not show)  # fmt: skip
     code = code_box.selectbox("Suggested code", [None, *paths], key=CODE, disabled=not show,
                               format_func=lambda c: "any code" if c is None else paths[c])  # fmt: skip
