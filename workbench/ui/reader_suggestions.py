@@ -1,4 +1,4 @@
-"""The Coding page's suggestions: filters, the study's suggestions read once per revision, and the panel."""
+"""The Coding page's suggestions: filters, the study's suggestions read once per revision, and actions."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ from workbench.store.db import Store
 from workbench.ui import state
 from workbench.ui.coding_actions import CodingActions
 from workbench.ui.components.reader import ReaderCommand, ReaderEvents, SuggestionLayer, suggestion_layer
-from workbench.ui.text import plain
 
 SHOW, KIND, CODE, MIN_SCORE = "sg_show", "sg_filter_kind", "sg_filter_code", "sg_min_score"
 PRESELECTED = 2  # how many of a suggestion's codes its accept form starts with
@@ -213,63 +212,3 @@ class SuggestionActions:
         self.close()
         state.set_coding_notice("success", f"Rejected the suggestion at characters {s.start}–{s.end}; "
                                 "it will not be suggested again.")  # fmt: skip
-
-
-def _short(text: str, limit: int = 400) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-@dataclass
-class SuggestionPanel:
-    """The panel of the open suggestion: its text, scores, codes and reasons, and the form."""
-
-    actions: SuggestionActions
-    view: DocumentView
-    paths: dict[int, str]
-    can_code: bool
-
-    def show(self, s: Suggestion) -> None:
-        """The open suggestion, and (for those who may code) its accept and reject form."""
-        st.subheader("Suggestion")
-        notice = state.take_coding_notice()
-        if notice is not None:
-            (st.success if notice[0] == "success" else st.error)(plain(notice[1]))
-        version = f"model v{s.model_version}" if s.model_version is not None else "rules only"
-        st.caption(f"Characters {s.start}–{s.end} · score {s.score:.2f} · {version}")
-        st.text(_short(s.text))
-        st.text(" · ".join(f"{kind} {s.labels.get(kind, 0.0):.2f}" for kind in KINDS))
-        st.caption("Why: " + plain("; ".join(s.reasons) or "weak signals only"))
-        codes = ", ".join(f"{c.name} ({c.kind} {c.score:.2f})" for c in s.codes)
-        st.caption("Suggested codes: " + plain(codes or "none"))
-        if not self.can_code:
-            st.info("Stakeholders can read suggestions but not accept or reject them.")
-            st.button("Close", key="sg_close", on_click=self.actions.close)
-            return
-        self._form(s)
-
-    def _form(self, s: Suggestion) -> None:
-        keys = FormKeys.of(s.document_id, s.start, s.end)
-        defaults = {keys.codes: preselected_codes(s, self.paths), keys.mode: CodingMode.INDUCTIVE,
-                    keys.start: s.start, keys.end: s.end, keys.reason: ""}  # fmt: skip
-        for key, value in defaults.items():
-            st.session_state.setdefault(key, value)
-        st.multiselect("Codes", list(self.paths), format_func=self.paths.__getitem__, key=keys.codes)
-        st.radio("Mode", list(CodingMode), format_func=lambda m: m.value.capitalize(), horizontal=True,
-                 key=keys.mode)  # fmt: skip
-        left, right = st.columns(2)
-        length = len(self.view.text)
-        left.number_input("Start", min_value=0, max_value=length, step=1, key=keys.start)
-        right.number_input("End", min_value=0, max_value=length, step=1, key=keys.end)
-        start, end = edited_span(s)
-        if (start, end) != (s.start, s.end):
-            st.caption(f"Edited span, characters {start}–{end}:")
-            st.text(_short(self.view.text[start:end]) if end > start else "(empty: End must follow Start)")
-        else:
-            st.caption("Select other text in the study, or change Start and End, to edit the span.")
-        st.text_input("Reason to reject (optional)", key=keys.reason)
-        accept, reject, close = st.columns(3)
-        ready = bool(st.session_state.get(keys.codes)) and end > start
-        accept.button("Accept", key="sg_accept", type="primary", on_click=self.actions.accept, args=(s,),
-                      disabled=not ready, width="stretch")  # fmt: skip
-        reject.button("Reject", key="sg_reject", on_click=self.actions.reject, args=(s,), width="stretch")
-        close.button("Close", key="sg_close", on_click=self.actions.close, width="stretch")

@@ -9,11 +9,11 @@ from workbench.ui.coding_desk import CodingDesk, load_view
 from workbench.ui.components.reader import reader
 from workbench.ui.reader_suggestions import (
     SuggestionActions,
-    SuggestionPanel,
     edit_pending,
     shown_suggestions,
     suggestion_filters,
 )
+from workbench.ui.suggestion_panel import SuggestionPanel
 from workbench.ui.text import plain
 from workbench.ui.widgets import require_project
 
