@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -76,3 +78,12 @@ def demo_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
         load_demo(opened, "owner")
         yield opened
         opened.dispose()
+
+
+def run_workbench(url: str, *args: str, user: str = "cli-user") -> subprocess.CompletedProcess[str]:
+    """Run the ``workbench`` command as a script would, against the store at ``url``."""
+    env = {**os.environ, "WORKBENCH_DATABASE_URL": url, "WORKBENCH_USER": user}
+    return subprocess.run(
+        [sys.executable, "-m", "workbench.cli", *args], env=env, cwd=ROOT, capture_output=True, text=True,
+        timeout=300, check=False,
+    )  # fmt: skip

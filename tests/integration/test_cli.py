@@ -8,23 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_workbench as workbench
 from workbench.cli import build_parser
 from workbench.importers.text import extract_file
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def workbench(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "WORKBENCH_DATABASE_URL": url, "WORKBENCH_USER": "cli-user"}
-    return subprocess.run(
-        [sys.executable, "-m", "workbench.cli", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize("empty_database_url", ["sqlite", "postgresql"], indirect=True)

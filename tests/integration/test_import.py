@@ -2,9 +2,7 @@
 
 import io
 import json
-import os
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -13,6 +11,7 @@ import pytest
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
+from tests.conftest import run_workbench
 from workbench.importers.archive import IncomingFile, from_bytes
 from workbench.services import characteristics, importing, projects, stats, studies
 
@@ -31,11 +30,7 @@ def pdf_bytes(pages: list[str]) -> bytes:
 
 
 def run_cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "WORKBENCH_DATABASE_URL": url, "WORKBENCH_USER": USER}
-    return subprocess.run(
-        [sys.executable, "-m", "workbench.cli", *args], env=env, cwd=ROOT, capture_output=True, text=True,
-        timeout=300, check=False,
-    )  # fmt: skip
+    return run_workbench(url, *args, user=USER)
 
 
 def corpus_files() -> list[Path]:

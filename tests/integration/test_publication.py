@@ -1,9 +1,6 @@
 """Publication files of the demo project: tables in every format, figures via kaleido, bundle, CLI."""
 
 import io
-import os
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -11,6 +8,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from tests.conftest import run_workbench as workbench
 from workbench.domain.tables import TABLE_FORMATS, TABLES
 from workbench.graphs.export import png_dpi
 from workbench.services import demo, publication
@@ -75,19 +73,6 @@ def test_the_bundle_holds_every_table_and_figure(demo_store):
     assert "figures/study-code-matrix.svg" in names
     book = load_workbook(io.BytesIO(zipfile.ZipFile(io.BytesIO(data)).read("tables/tables.xlsx")))
     assert book.sheetnames == list(TABLES)
-
-
-def workbench(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "WORKBENCH_DATABASE_URL": url, "WORKBENCH_USER": "cli-user"}
-    return subprocess.run(
-        [sys.executable, "-m", "workbench.cli", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,10 @@ from workbench.store.models import Project, User
 USER_ENV = "WORKBENCH_USER"
 
 
+# who may change a project's data; stakeholders read and rate, they do not edit
+EDITORS = (Role.OWNER, Role.REVIEWER)
+
+
 class PermissionDenied(PermissionError):
     """The acting user is not a member of the project, or lacks the role the action needs."""
 

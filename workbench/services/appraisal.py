@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from workbench.domain.appraisal import check_casp
 from workbench.domain.studies import short_citation
-from workbench.services.access import NotFound, require_member
+from workbench.services.access import EDITORS, NotFound, require_member
 from workbench.store.audit import record
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, Rating, Role
@@ -53,7 +53,7 @@ def save_appraisal(store: Store, username: str, appraisal: Appraisal) -> None:
     """Store an edited appraisal; refuses if someone else saved the study since it was opened."""
     casp = check_casp(appraisal.casp)
     with store.transaction() as session:
-        study, user = _study(session, appraisal.study_id, username, (Role.OWNER, Role.REVIEWER))
+        study, user = _study(session, appraisal.study_id, username, EDITORS)
         if study.version_id != appraisal.version:
             raise ValueError("this study was changed by someone else since you opened it; reload and redo")
         before = get_fields(study)

@@ -22,13 +22,12 @@ from workbench.domain.characteristics import (
 from workbench.domain.safety import neutralise_formula
 from workbench.domain.studies import short_citation
 from workbench.importers.characteristics import parse_characteristics
-from workbench.services.access import require_member
+from workbench.services.access import EDITORS, require_member
 from workbench.store.audit import record
 from workbench.store.db import Store
-from workbench.store.enums import AuditAction, Rating, Role
+from workbench.store.enums import AuditAction, Rating
 from workbench.store.models import ExtractionFieldDef, Study
 
-EDITORS = (Role.OWNER, Role.REVIEWER)
 RATINGS = ("", *(r.value for r in Rating))
 
 

@@ -10,13 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from workbench.services.access import NotFound, require_member
+from workbench.services.access import EDITORS, NotFound, require_member
 from workbench.store.audit import record
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, Role
 from workbench.store.models import Code, User
-
-EDITORS = (Role.OWNER, Role.REVIEWER)
 
 
 class StaleCode(ValueError):

@@ -14,7 +14,7 @@ from workbench.domain.codebook import CodeKind
 from workbench.domain.configurations import CodingMode
 from workbench.domain.spans import Span, SpanError
 from workbench.domain.studies import short_citation
-from workbench.services.access import NotFound, PermissionDenied, require_member
+from workbench.services.access import EDITORS, NotFound, PermissionDenied, require_member
 from workbench.services.coding_records import (
     ActionKind,
     ActionWriter,
@@ -44,7 +44,7 @@ __all__ = [
     "update_coding",
 ]
 
-WRITERS = (Role.OWNER, Role.REVIEWER)
+WRITERS = EDITORS
 
 
 class StaleCoding(ValueError):

@@ -15,7 +15,7 @@ from workbench.domain.configurations import (
     check_elements,
 )
 from workbench.domain.studies import short_citation
-from workbench.services.access import NotFound, require_member
+from workbench.services.access import EDITORS, NotFound, require_member
 from workbench.store.audit import record
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, Role
@@ -28,8 +28,6 @@ from workbench.store.models import (
     ElementEvidence,
     Excerpt,
 )
-
-EDITORS = (Role.OWNER, Role.REVIEWER)
 
 
 class StaleConfiguration(ValueError):

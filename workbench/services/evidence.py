@@ -18,7 +18,8 @@ from workbench.domain.configurations import (
     paragraph_bounds,
 )
 from workbench.domain.studies import short_citation
-from workbench.services.access import NotFound, require_member
+from workbench.services.access import EDITORS, NotFound, require_member
+from workbench.services.code_rows import parent_map, subtree_ids
 from workbench.store.audit import record
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, Role
@@ -32,8 +33,6 @@ from workbench.store.models import (
     ElementEvidence,
     Excerpt,
 )
-
-EDITORS = (Role.OWNER, Role.REVIEWER)
 
 
 @dataclass(frozen=True)
@@ -72,16 +71,7 @@ def _element(
 
 
 def _descendants(session: Session, code: Code) -> set[int]:
-    codes = session.execute(select(Code.id, Code.parent_id).where(Code.project_id == code.project_id)).all()
-    children: dict[int | None, list[int]] = {}
-    for cid, parent in codes:
-        children.setdefault(parent, []).append(cid)
-    found, todo = {code.id}, [code.id]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
+    return set(subtree_ids(parent_map(session, code.project_id), code.id))
 
 
 def evidence_options(store: Store, username: str, element_id: int) -> list[EvidenceOption]:

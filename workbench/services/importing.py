@@ -25,10 +25,9 @@ from workbench.importers.errors import ImportProblem
 from workbench.importers.references import parse_references
 from workbench.importers.text import MEDIA_TYPES, extract_bytes
 from workbench.importers.text_types import ExtractedText
-from workbench.services.access import require_member
+from workbench.services.access import EDITORS, require_member
 from workbench.services.study_rows import apply_characteristics, attach_document, fill_blanks, new_study
 from workbench.store.db import Store
-from workbench.store.enums import Role
 from workbench.store.models import Study
 
 REFERENCE_SUFFIXES = {".ris", ".bib", ".csv"}
@@ -108,7 +107,7 @@ def import_files(
 ) -> ImportSummary:
     """Import full texts, reference files (RIS, BibTeX, CSV), characteristics CSVs and zips of them."""
     with store.transaction() as session:
-        require_member(session, project_id, username, (Role.OWNER, Role.REVIEWER))
+        require_member(session, project_id, username, EDITORS)
     batch = _Batch(project_id, username, on_duplicate, ImportSummary())
     texts, characteristics = _read_references(batch, _expand(batch, files))
     steps = len(texts) + len(characteristics) + 1
@@ -304,7 +303,7 @@ def resolve_duplicates(
     outcomes = []
     for pending, merge in choices:
         with store.transaction() as session:
-            require_member(session, project_id, username, (Role.OWNER, Role.REVIEWER))
+            require_member(session, project_id, username, EDITORS)
             if merge:
                 outcomes.append(_merge(session, pending))
             else:

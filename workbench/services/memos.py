@@ -12,13 +12,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from workbench.domain.studies import short_citation
-from workbench.services.access import NotFound, require_member
+from workbench.services.access import EDITORS, NotFound, require_member
 from workbench.store.audit import record
 from workbench.store.db import Store
-from workbench.store.enums import AuditAction, MemoTarget, Role
+from workbench.store.enums import AuditAction, MemoTarget
 from workbench.store.models import Code, Configuration, Document, Excerpt, Memo, Project, Study, User
 
-EDITORS = (Role.OWNER, Role.REVIEWER)
 MAX_TITLE = 300
 
 

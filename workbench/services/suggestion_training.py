@@ -14,13 +14,11 @@ from workbench.nlp.learning import Progress
 from workbench.nlp.pipeline import pipeline_name
 from workbench.nlp.training import TrainingDoc, train
 from workbench.services import suggestion_cache as cache
-from workbench.services.access import require_member
+from workbench.services.access import EDITORS, require_member
 from workbench.store.audit import record
 from workbench.store.db import Store
-from workbench.store.enums import AuditAction, Decision, Role
+from workbench.store.enums import AuditAction, Decision
 from workbench.store.models import Coding, Document, Excerpt, Study, SuggestionDecision, SuggestionModel
-
-EDITORS = (Role.OWNER, Role.REVIEWER)
 
 
 @dataclass(frozen=True)

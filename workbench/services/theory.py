@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from workbench.domain.theory import TheoryDiff, diff_snapshots
-from workbench.services.access import NotFound, require_member
+from workbench.services.access import EDITORS, NotFound, require_member
 from workbench.services.configurations import ConfigurationRow, list_configurations
 from workbench.store.audit import record
 from workbench.store.db import Store
-from workbench.store.enums import AuditAction, Role
+from workbench.store.enums import AuditAction
 from workbench.store.models import ProgrammeTheoryVersion, User
 
 CURRENT = "current configurations"
@@ -59,7 +59,7 @@ def save_version(store: Store, username: str, project_id: int, name: str, descri
     snapshot = snapshot_of(list_configurations(store, username, project_id))
     try:
         with store.transaction() as session:
-            user = require_member(session, project_id, username, (Role.OWNER, Role.REVIEWER))
+            user = require_member(session, project_id, username, EDITORS)
             version = ProgrammeTheoryVersion(
                 project_id=project_id, name=name, description=description.strip(),
                 snapshot={"configurations": snapshot}, created_by_id=user.id,
