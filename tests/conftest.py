@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -15,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from workbench.services import database
 from workbench.services.demo import load_demo
-from workbench.store.db import Store
+from workbench.store.db import Store, sqlite_path
 
 POSTGRES_ENV = "WORKBENCH_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", "postgresql"]
@@ -78,6 +79,82 @@ def demo_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
         load_demo(opened, "owner")
         yield opened
         opened.dispose()
+
+
+DEMO_OWNER = "owner"  # owns the demo project in every clone
+
+
+class DemoTemplates:
+    """The demo project loaded once per backend per test session, cloned for each test that changes it.
+
+    A clone is an SQLite online backup of the template file, or ``CREATE DATABASE ... TEMPLATE`` on
+    PostgreSQL: a fraction of a second instead of loading the demo again.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.urls: dict[str, str] = {}
+        self._cleanups: list[Iterator[str]] = []
+
+    def template_url(self, backend: str) -> str:
+        if backend not in self.urls:
+            databases = _new_database(backend, self.folder / backend)
+            (self.folder / backend).mkdir(exist_ok=True)
+            url = next(databases)
+            self._cleanups.append(databases)
+            store = _open_upgraded(url)
+            load_demo(store, DEMO_OWNER)
+            store.dispose()  # PostgreSQL copies a template only while nobody is connected to it
+            self.urls[backend] = url
+        return self.urls[backend]
+
+    def clone(self, backend: str, folder: Path) -> Iterator[str]:
+        """The URL of a fresh copy of the demo database, dropped afterwards."""
+        source = self.template_url(backend)
+        if backend == "sqlite":
+            target = folder / "demo-clone.db"
+            with sqlite3.connect(str(sqlite_path(source))) as src, sqlite3.connect(target) as dst:
+                src.backup(dst)
+            yield f"sqlite:///{target}"
+            return
+        admin = create_engine(_postgres_admin_url(), isolation_level="AUTOCOMMIT")
+        name, template = f"wb_clone_{uuid.uuid4().hex[:12]}", make_url(source).database
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        try:
+            yield make_url(source).set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+    def close(self) -> None:
+        for databases in self._cleanups:
+            next(databases, None)
+
+
+@pytest.fixture(scope="session")
+def demo_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoTemplates]:
+    templates = DemoTemplates(tmp_path_factory.mktemp("demo-templates"))
+    yield templates
+    templates.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def demo_clone(
+    request: pytest.FixtureRequest, demo_templates: DemoTemplates, tmp_path: Path
+) -> Iterator[Store]:
+    """A store of its own holding the demo project (owned by ``DEMO_OWNER``), on SQLite and PostgreSQL."""
+    for url in demo_templates.clone(request.param, tmp_path):
+        opened = Store.open(url)
+        yield opened
+        opened.dispose()
+
+
+@pytest.fixture
+def demo_sqlite_url(demo_templates: DemoTemplates, tmp_path: Path) -> Iterator[str]:
+    """The URL of an SQLite file of its own holding the demo project: for AppTest and the CLI."""
+    yield from demo_templates.clone("sqlite", tmp_path)
 
 
 def run_workbench(url: str, *args: str, user: str = "cli-user") -> subprocess.CompletedProcess[str]:

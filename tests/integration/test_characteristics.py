@@ -11,8 +11,13 @@ from workbench.store.models import Membership
 USER = "owner"
 
 
+@pytest.fixture
+def store(demo_clone):
+    """In this module every store starts as a fresh copy of the demo project (owned by "owner")."""
+    return demo_clone
+
+
 def demo_project(store) -> int:
-    demo.load_demo(store, USER)
     return projects.project_id_by_name(store, USER, demo.DEMO_PROJECT)
 
 

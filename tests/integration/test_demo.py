@@ -2,6 +2,8 @@
 
 from sqlalchemy import select
 
+from workbench.domain.codebook import iter_codes
+from workbench.importers.sample_corpus import read_sample_corpus
 from workbench.services import configurations, demo, projects, stats, studies
 from workbench.store.models import Document, Excerpt
 
@@ -25,11 +27,14 @@ def test_the_demo_holds_every_study_with_its_reference_and_characteristics(demo_
     assert {"tuberculosis", "HIV", "diabetes", "breastfeeding"} <= disciplines
 
 
-def test_the_demo_has_at_least_150_codings_and_25_configurations(demo_store):
+def test_the_demo_holds_exactly_what_the_sample_corpus_files_hold(demo_store):
+    corpus = read_sample_corpus()
     counts = stats.store_stats(demo_store, OWNER, demo_id(demo_store))
-    assert counts["codings"] >= 150
-    assert counts["configurations"] >= 25
-    assert counts["excerpts"] <= counts["codings"]
+    assert counts["studies"] == counts["documents"] == len(corpus.studies)
+    assert counts["codes"] == sum(1 for _ in iter_codes(corpus.codebook))
+    assert counts["excerpts"] == len(corpus.gold.excerpts)
+    assert counts["codings"] == sum(len(e.codes) for e in corpus.gold.excerpts)
+    assert counts["configurations"] == len(corpus.gold.configurations)
 
 
 def test_every_excerpt_is_the_exact_slice_of_its_document(demo_store):
@@ -53,8 +58,8 @@ def test_study_counts_of_configurations_vary(demo_store):
         assert row.contexts and row.mechanisms and row.outcomes, row.label
 
 
-def test_loading_the_demo_twice_changes_nothing(demo_store):
-    before = stats.store_stats(demo_store, OWNER)
-    result = demo.load_demo(demo_store, OWNER)
+def test_loading_the_demo_twice_changes_nothing(demo_clone):
+    before = stats.store_stats(demo_clone, OWNER)
+    result = demo.load_demo(demo_clone, OWNER)
     assert not result.created
-    assert stats.store_stats(demo_store, OWNER) == before
+    assert stats.store_stats(demo_clone, OWNER) == before

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from workbench.domain.suggestions import is_covered, labelled_as, mostly_overlaps
 from workbench.nlp.learning import LearnedModel
-from workbench.services import demo, suggestion_jobs
+from workbench.services import demo, projects, suggestion_jobs
 from workbench.services.access import NotFound, PermissionDenied, ensure_user
 from workbench.services.studies import list_studies
 from workbench.services.suggestions import (
@@ -35,8 +35,14 @@ OWNER = "owner"
 
 
 @pytest.fixture
+def store(demo_clone):
+    """In this module every store starts as a fresh copy of the demo project (owned by "owner")."""
+    return demo_clone
+
+
+@pytest.fixture
 def project(store):
-    return demo.load_demo(store, OWNER).project_id
+    return projects.project_id_by_name(store, OWNER, demo.DEMO_PROJECT)
 
 
 def study_ids(store, project_id):

@@ -7,6 +7,7 @@ import os
 
 from sqlalchemy.orm import Session
 
+from workbench.services.errors import NotFound, PermissionDenied
 from workbench.store import queries
 from workbench.store.enums import Role
 from workbench.store.models import Project, User
@@ -16,14 +17,6 @@ USER_ENV = "WORKBENCH_USER"
 
 # who may change a project's data; stakeholders read and rate, they do not edit
 EDITORS = (Role.OWNER, Role.REVIEWER)
-
-
-class PermissionDenied(PermissionError):
-    """The acting user is not a member of the project, or lacks the role the action needs."""
-
-
-class NotFound(LookupError):
-    """A project, study or other record that does not exist."""
 
 
 def current_username() -> str:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from workbench.services import memos
 from workbench.services.access import NotFound, PermissionDenied
-from workbench.store.enums import MemoTarget
+from workbench.services.memos import MemoTarget
 from workbench.ui import resources
 from workbench.ui.text import plain
 from workbench.ui.widgets import require_project
