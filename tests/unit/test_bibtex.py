@@ -2,7 +2,8 @@
 
 import pytest
 
-from workbench.importers.references import latex_to_unicode, parse_bibtex, parse_references
+from workbench.importers.bibtex import latex_to_unicode, parse_bibtex
+from workbench.importers.references import parse_references
 from workbench.importers.sample_corpus import SAMPLE_CORPUS
 
 ZOTERO = r"""% Exported by Zotero
