@@ -40,9 +40,6 @@ class Span:
         return text[self.start : self.end]
 
 
-_WHITESPACE = re.compile(r"\s+")
-
-
 def locate_quote(text: str, quote: str) -> list[Span]:
     """Every place ``quote`` occurs in ``text``, treating any run of whitespace as equal to any other.
 
@@ -61,8 +58,3 @@ def page_of(offset: int, page_starts: list[int]) -> int | None:
     if not page_starts:
         return None
     return max(1, bisect.bisect_right(page_starts, offset))
-
-
-def normalise_whitespace(text: str) -> str:
-    """Collapse every whitespace run to one space (for comparing, never for storing)."""
-    return _WHITESPACE.sub(" ", text).strip()

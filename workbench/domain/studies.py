@@ -35,11 +35,6 @@ def normalise_doi(doi: str | None) -> str | None:
     return match.group(1).rstrip(".,;)").lower() if match else None
 
 
-def find_doi(text: str) -> str | None:
-    """The first DOI mentioned in a text (papers print theirs near the top)."""
-    return normalise_doi(text)
-
-
 def normalise_title(title: str) -> str:
     """A title reduced for matching: accents, case, punctuation and spacing removed."""
     decomposed = unicodedata.normalize("NFKD", title)

@@ -19,8 +19,6 @@ from workbench.store.models import (
     User,
 )
 
-COUNTED = ("projects", "studies", "documents", "codes", "excerpts", "codings", "configurations")
-
 
 def user_by_name(session: Session, username: str) -> User | None:
     """The user with this username, if any."""
