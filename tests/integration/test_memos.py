@@ -8,6 +8,7 @@ from workbench.services import codebook, demo, memos, projects
 from workbench.services.access import NotFound, PermissionDenied, ensure_user
 from workbench.services.audit import audit_entries
 from workbench.services.configurations import list_configurations
+from workbench.services.errors import Conflict, Invalid
 from workbench.services.studies import list_studies
 from workbench.store.enums import MemoTarget, Role
 from workbench.store.models import Excerpt, Membership
@@ -96,9 +97,9 @@ def test_a_memo_edited_from_a_stale_version_is_refused(store):
     memo_id = memos.create_memo(store, USER, project_id, MemoTarget.PROJECT, None, "first draft")
     (seen,) = memos.list_memos(store, USER, project_id)
     memos.update_memo(store, USER, memo_id, expected_version=seen.version, body="second draft", title="Draft")
-    with pytest.raises(memos.StaleMemo, match="changed by someone else"):
+    with pytest.raises(Conflict, match="changed by someone else"):
         memos.update_memo(store, USER, memo_id, expected_version=seen.version, body="my draft")
-    with pytest.raises(memos.StaleMemo):
+    with pytest.raises(Conflict):
         memos.delete_memo(store, USER, memo_id, expected_version=seen.version)
     (now,) = memos.list_memos(store, USER, project_id)
     assert (now.title, now.body, now.version) == ("Draft", "second draft", seen.version + 1)
@@ -108,7 +109,7 @@ def test_a_memo_needs_text_and_a_target_in_its_own_project(store):
     project_id = demo_project(store)
     other = projects.create_project(store, USER, "Other review")
     other_code = codebook.create_code(store, USER, other, "Elsewhere", CodeKind.OTHER)
-    with pytest.raises(memos.MemoError, match="write something"):
+    with pytest.raises(Invalid, match="write something"):
         memos.create_memo(store, USER, project_id, MemoTarget.PROJECT, None, "   ")
     with pytest.raises(NotFound, match=f"code {other_code} is not in this project"):
         memos.create_memo(store, USER, project_id, MemoTarget.CODE, other_code, "wrong project")

@@ -9,24 +9,16 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from workbench.domain.studies import short_citation
-from workbench.services.access import EDITORS, NotFound, require_member
+from workbench.services.access import EDITORS, require_member
+from workbench.services.errors import Invalid, NotFound, check_version, stale_as_conflict
 from workbench.store.audit import record
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, MemoTarget
 from workbench.store.models import Code, Configuration, Document, Excerpt, Memo, Project, Study, User
 
 MAX_TITLE = 300
-
-
-class MemoError(ValueError):
-    """A memo that cannot be saved as written (no text, title too long)."""
-
-
-class StaleMemo(ValueError):
-    """Someone else changed the memo since it was opened; reload and redo."""
 
 
 @dataclass(frozen=True)
@@ -123,9 +115,9 @@ def _target_project(session: Session, kind: MemoTarget, target_id: int | None) -
 def _check(title: str, body: str) -> tuple[str, str]:
     title, body = title.strip(), body.strip()
     if not body:
-        raise MemoError("write something in the memo")
+        raise Invalid("write something in the memo")
     if len(title) > MAX_TITLE:
-        raise MemoError(f"a memo title has at most {MAX_TITLE} characters")
+        raise Invalid(f"a memo title has at most {MAX_TITLE} characters")
     return title, body
 
 
@@ -161,7 +153,7 @@ def create_memo(
     if target_type is MemoTarget.PROJECT:
         target_id = None
     elif target_id is None:
-        raise MemoError(f"choose the {target_type.value} the memo is about")
+        raise Invalid(f"choose the {target_type.value} the memo is about")
     with store.transaction() as session:
         user = require_member(session, project_id, username, EDITORS)
         if (
@@ -184,8 +176,7 @@ def _memo(session: Session, memo_id: int, username: str, expected_version: int |
     if memo is None:
         raise NotFound(f"memo {memo_id} does not exist")
     user = require_member(session, memo.project_id, username, EDITORS)
-    if expected_version is not None and memo.version_id != expected_version:
-        raise StaleMemo(f"memo {memo.title or memo_id!r} was changed by someone else; reload and redo")
+    check_version(memo.version_id, expected_version, f"memo {memo.title or memo_id!r}")
     return memo, user
 
 
@@ -199,17 +190,14 @@ def update_memo(
     body: str | None = None,
 ) -> None:
     """Change a memo's title or text, if nobody changed it since ``expected_version``."""
-    try:
-        with store.transaction() as session:
-            memo, user = _memo(session, memo_id, username, expected_version)
-            before = _audit_dict(memo)
-            memo.title, memo.body = _check(
-                memo.title if title is None else title, memo.body if body is None else body
-            )
-            session.flush()
-            _record(session, memo, user, AuditAction.UPDATE, before=before, after=_audit_dict(memo))
-    except StaleDataError:
-        raise StaleMemo("the memo was changed by someone else meanwhile; reload and redo") from None
+    with stale_as_conflict("the memo"), store.transaction() as session:
+        memo, user = _memo(session, memo_id, username, expected_version)
+        before = _audit_dict(memo)
+        memo.title, memo.body = _check(
+            memo.title if title is None else title, memo.body if body is None else body
+        )
+        session.flush()
+        _record(session, memo, user, AuditAction.UPDATE, before=before, after=_audit_dict(memo))
 
 
 def delete_memo(store: Store, username: str, memo_id: int, *, expected_version: int | None = None) -> None:

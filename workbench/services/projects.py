@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workbench.services.access import NotFound, ensure_user, require_member
+from workbench.services.errors import Conflict
 from workbench.store import queries
 from workbench.store.audit import record
 from workbench.store.db import Store
@@ -15,7 +16,7 @@ from workbench.store.enums import AuditAction, Role
 from workbench.store.models import Membership, Project, User
 
 
-class ProjectExists(ValueError):
+class ProjectExists(Conflict):
     """A project with that name already exists."""
 
 

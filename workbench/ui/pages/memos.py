@@ -3,13 +3,12 @@
 import streamlit as st
 
 from workbench.services import memos
-from workbench.services.access import NotFound, PermissionDenied
 from workbench.services.memos import MemoTarget
 from workbench.ui import resources
+from workbench.ui.errors import reported
 from workbench.ui.text import plain
 from workbench.ui.widgets import require_project
 
-PROBLEMS = (memos.MemoError, memos.StaleMemo, PermissionDenied, NotFound)
 KINDS = [MemoTarget.PROJECT, MemoTarget.STUDY, MemoTarget.CODE, MemoTarget.CONFIGURATION]
 
 project = require_project()
@@ -33,13 +32,10 @@ with st.expander("Write a memo", expanded=True, icon=":material/edit:"):
         title = st.text_input("Title", key="memo_title")
         body = st.text_area("Memo", key="memo_body", height=150)
         if st.form_submit_button("Save memo", type="primary", key="save_memo"):
-            try:
+            with reported():
                 memos.create_memo(
                     store, user, project.id, kind or MemoTarget.PROJECT, target, body, title=title
                 )
-            except PROBLEMS as exc:
-                st.error(plain(str(exc)))
-            else:
                 st.success("Memo saved.")
 
 left, right = st.columns([3, 1])
@@ -59,15 +55,12 @@ for memo in rows:
                 new_body = st.text_area("Memo", memo.body, key=f"memo_body_{memo.id}")
                 saved = st.form_submit_button("Save", key=f"save_memo_{memo.id}")
             deleted = st.button("Delete memo", key=f"delete_memo_{memo.id}")
-        try:
+        with reported():
             if saved:
                 memos.update_memo(
                     store, user, memo.id, expected_version=memo.version, title=new_title, body=new_body
                 )
             if deleted:
                 memos.delete_memo(store, user, memo.id, expected_version=memo.version)
-        except PROBLEMS as exc:
-            st.error(plain(str(exc)))
-        else:
             if saved or deleted:
                 st.rerun()
