@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
+from workbench.domain.errors import Invalid
+
 CASP_QUESTIONS = (
     "Was there a clear statement of the aims of the research?",
     "Is a qualitative methodology appropriate?",
@@ -27,7 +29,7 @@ class CaspAnswer(StrEnum):
     CANT_TELL = "can't tell"
 
 
-class AppraisalError(ValueError):
+class AppraisalError(Invalid):
     """An appraisal that cannot be stored as given."""
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from workbench.domain.errors import Invalid
+
 TYPED_FIELDS = ("country", "setting", "discipline", "participants", "method")
 
 
@@ -18,7 +20,7 @@ class FieldType(StrEnum):
     MULTI_CHOICE = "multi_choice"
 
 
-class CharacteristicError(ValueError):
+class CharacteristicError(Invalid):
     """A value that does not fit its field; the message names the field."""
 
 

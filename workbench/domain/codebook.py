@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from workbench.domain.errors import Invalid
+
 
 class CodeKind(StrEnum):
     """What a code stands for in a context-mechanism-outcome configuration."""
@@ -18,7 +20,7 @@ class CodeKind(StrEnum):
     OTHER = "other"
 
 
-class CodebookError(ValueError):
+class CodebookError(Invalid):
     """A codebook file that does not follow the format; the message says where."""
 
 

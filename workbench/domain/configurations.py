@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from workbench.domain.codebook import CodeKind
+from workbench.domain.errors import Invalid
 
 
-class ConfigurationError(ValueError):
+class ConfigurationError(Invalid):
     """A configuration whose parts do not form a context-mechanism-outcome configuration."""
 
 

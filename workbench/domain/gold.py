@@ -7,9 +7,10 @@ from typing import Any
 
 from workbench.domain.codebook import CodeKind
 from workbench.domain.configurations import CodingMode, Element, ElementRole, check_elements
+from workbench.domain.errors import Invalid
 
 
-class GoldError(ValueError):
+class GoldError(Invalid):
     """A gold coding file that does not hold together; the message says where."""
 
 

@@ -6,10 +6,12 @@ import bisect
 import re
 from collections.abc import Iterable
 
+from workbench.domain.errors import Invalid
+
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
-class OffsetError(ValueError):
+class OffsetError(Invalid):
     """An offset outside the text, or one that falls between the two halves of a surrogate pair."""
 
 

@@ -6,8 +6,10 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from workbench.domain.errors import Invalid
 
-class SpanError(ValueError):
+
+class SpanError(Invalid):
     """A span that cannot exist in the given text."""
 
 

@@ -17,6 +17,8 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workbench.domain.errors import ServiceError
+
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
@@ -29,7 +31,7 @@ _lock = threading.Lock()
 _started = False
 
 
-class FigureExportError(RuntimeError):
+class FigureExportError(ServiceError):
     """A figure could not be written as a file; the message says why and what to install."""
 
 

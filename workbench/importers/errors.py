@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from workbench.domain.errors import Invalid
 
-class ImportProblem(ValueError):
+
+class ImportProblem(Invalid):
     """A file (or a part of one) that could not be read; ``where`` is a page or line when known."""
 
     def __init__(self, filename: str, what: str, where: str | None = None) -> None:

@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.domain.errors import Invalid
+
 CATEGORIES = ("causal", "experience", "outcome", "context", "hedge", "interpretation", "method")
 REASON_NAMES = {
     "causal": "causal cue",
@@ -18,7 +20,7 @@ REASON_NAMES = {
 }
 
 
-class CueError(ValueError):
+class CueError(Invalid):
     """A cue file line that is not a cue; the message names the line."""
 
 

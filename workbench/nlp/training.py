@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from workbench.domain.errors import Invalid
 from workbench.nlp.evaluation import GoldSpan, gold_span, kind_counts, precision_recall, recall_at
 from workbench.nlp.features import DocFeatures
 from workbench.nlp.learning import (
@@ -23,7 +24,7 @@ from workbench.nlp.learning import (
 from workbench.nlp.suggester import Suggester, cold_scores
 
 
-class NothingToLearn(ValueError):
+class NothingToLearn(Invalid):
     """The project has no coded excerpts to learn from yet."""
 
 

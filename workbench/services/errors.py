@@ -12,25 +12,19 @@ from contextlib import contextmanager
 
 from sqlalchemy.orm.exc import StaleDataError
 
+# The classes live in the pure domain so that its rules (spans, codebook, configurations...) raise
+# Invalid without importing services; this module is where services, pages and the CLI take them.
+from workbench.domain.errors import Conflict, Invalid, NotFound, PermissionDenied, ServiceError
 
-class ServiceError(Exception):
-    """A failure the acting user can understand and act on; ``str(error)`` is the message to show."""
-
-
-class NotFound(ServiceError, LookupError):
-    """A project, study, code or other record that does not exist (or no longer exists)."""
-
-
-class PermissionDenied(ServiceError, PermissionError):
-    """The acting user is not a member of the project, or lacks the role the action needs."""
-
-
-class Conflict(ServiceError):
-    """Someone else changed the record since the user opened it (a stale edit), or it already exists."""
-
-
-class Invalid(ServiceError, ValueError):
-    """The input breaks a rule (a domain rule, a size limit, a malformed file)."""
+__all__ = [
+    "Conflict",
+    "Invalid",
+    "NotFound",
+    "PermissionDenied",
+    "ServiceError",
+    "check_version",
+    "stale_as_conflict",
+]
 
 
 STALE_MESSAGE = "{what} was changed by someone else meanwhile; reload and redo"
