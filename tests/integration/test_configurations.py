@@ -7,6 +7,7 @@ from workbench.domain.configurations import ConfigurationError, ConfigurationSta
 from workbench.services import configurations as cfg
 from workbench.services import demo, evidence, projects, theory
 from workbench.services.access import PermissionDenied, ensure_user
+from workbench.services.errors import Conflict
 from workbench.store.enums import Role
 from workbench.store.models import Code, Coding, Membership
 
@@ -143,7 +144,7 @@ def test_programme_theory_versions_show_added_removed_and_changed_configurations
     assert [v.name for v in theory.list_versions(store, USER, demo_project)] == [
         "Initial programme theory", "Refined programme theory",
     ]  # fmt: skip
-    with pytest.raises(ValueError, match="already exists"):
+    with pytest.raises(Conflict, match="already exists"):
         theory.save_version(store, USER, demo_project, "Initial programme theory")
     current = theory.compare_versions(store, USER, demo_project, second, None)
     assert (current.added, current.removed, current.changed) == ([], [], [])

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from workbench.domain.appraisal import check_casp
 from workbench.domain.studies import short_citation
 from workbench.services.access import EDITORS, NotFound, require_member
+from workbench.services.errors import Conflict
 from workbench.store.audit import record
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, Rating, Role
@@ -55,7 +56,7 @@ def save_appraisal(store: Store, username: str, appraisal: Appraisal) -> None:
     with store.transaction() as session:
         study, user = _study(session, appraisal.study_id, username, EDITORS)
         if study.version_id != appraisal.version:
-            raise ValueError("this study was changed by someone else since you opened it; reload and redo")
+            raise Conflict("this study was changed by someone else since you opened it; reload and redo")
         before = get_fields(study)
         study.relevance = Rating(appraisal.relevance) if appraisal.relevance else None
         study.relevance_note = appraisal.relevance_note.strip()

@@ -22,6 +22,7 @@ from workbench.services.coding_records import (
     CodingRecord,
     coding_audit,
 )
+from workbench.services.errors import Invalid
 from workbench.store import queries
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, CodingOrigin, MemoTarget, Role
@@ -261,7 +262,7 @@ def code_span(
     """Code ``[start, end)`` of a document with each code (reusing an excerpt of exactly that span);
     codes this coder already applied there are skipped. Returns the undoable action."""
     if not code_ids:
-        raise ValueError("choose at least one code")
+        raise Invalid("choose at least one code")
     with store.transaction() as session:
         document, project_id = _document(session, document_id)
         user, _owner = _writer(session, project_id, username)
@@ -299,7 +300,7 @@ def remove_codings(store: Store, username: str, coding_ids: Sequence[int]) -> Co
     """Delete codings of one document (an excerpt left without codings goes too); returns the undoable
     action, holding everything needed to put them back."""
     if not coding_ids:
-        raise ValueError("choose at least one coding to remove")
+        raise Invalid("choose at least one coding to remove")
     with store.transaction() as session:
         codings = _load_codings(session, coding_ids)
         missing = sorted(set(coding_ids) - {c.id for c in codings})
@@ -307,7 +308,7 @@ def remove_codings(store: Store, username: str, coding_ids: Sequence[int]) -> Co
             raise NotFound(f"codings {missing} do not exist (removed meanwhile?)")
         documents = {c.excerpt.document_id for c in codings}
         if len(documents) != 1:
-            raise ValueError("remove codings of one document at a time")
+            raise Invalid("remove codings of one document at a time")
         document, project_id = _document(session, documents.pop())
         user, owner = _writer(session, project_id, username)
         _check_may_change(user, owner, [c.coder_id for c in codings])

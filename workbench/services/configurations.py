@@ -16,6 +16,7 @@ from workbench.domain.configurations import (
 )
 from workbench.domain.studies import short_citation
 from workbench.services.access import EDITORS, NotFound, require_member
+from workbench.services.errors import Invalid
 from workbench.store.audit import record
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, Role
@@ -185,7 +186,7 @@ def create_configuration(
 ) -> int:
     """Create a configuration from codes in their roles (checked by the domain rules); returns its id."""
     if not statement.strip():
-        raise ValueError("write the configuration's statement: in context C, M leads to O because …")
+        raise Invalid("write the configuration's statement: in context C, M leads to O because …")
     with store.transaction() as session:
         user = require_member(session, project_id, username, EDITORS)
         roles = [(ElementRole.CONTEXT, context_ids), (ElementRole.MECHANISM, mechanism_ids)]

@@ -20,6 +20,7 @@ from workbench.domain.configurations import (
 from workbench.domain.studies import short_citation
 from workbench.services.access import EDITORS, NotFound, require_member
 from workbench.services.code_rows import parent_map, subtree_ids
+from workbench.services.errors import Invalid
 from workbench.store.audit import record
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, Role
@@ -110,9 +111,7 @@ def set_evidence(store: Store, username: str, element_id: int, coding_ids: Seque
         allowed = _descendants(session, element.code)
         codings = session.scalars(select(Coding).where(Coding.id.in_(coding_ids))).all()
         if len(codings) != len(set(coding_ids)) or any(c.code_id not in allowed for c in codings):
-            raise ValueError(
-                f"evidence for {element.code.name!r} must be codings of that code or its sub-codes"
-            )
+            raise Invalid(f"evidence for {element.code.name!r} must be codings of that code or its sub-codes")
         before = sorted(ev.coding_id for ev in element.evidence)
         element.evidence = [ElementEvidence(coding_id=cid) for cid in sorted(set(coding_ids))]
         user = require_member(session, element.configuration.project_id, username, EDITORS)
@@ -176,7 +175,7 @@ def _existing_triples(session: Session, project_id: int) -> set[tuple[str, str, 
 def link_configurations(store: Store, username: str, from_id: int, to_id: int, note: str = "") -> int:
     """Chain two configurations: the outcome of ``from_id`` acts as the context of ``to_id``."""
     if from_id == to_id:
-        raise ValueError("a configuration cannot be chained to itself")
+        raise Invalid("a configuration cannot be chained to itself")
     with store.transaction() as session:
         configs = [session.get(Configuration, i) for i in (from_id, to_id)]
         if any(c is None for c in configs) or configs[0].project_id != configs[1].project_id:  # type: ignore[union-attr]

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from workbench.services.access import NotFound, ensure_user, require_member
-from workbench.services.errors import Conflict
+from workbench.services.errors import Conflict, Invalid
 from workbench.store import queries
 from workbench.store.audit import record
 from workbench.store.db import Store
@@ -38,7 +38,7 @@ def create_project(store: Store, username: str, name: str, description: str = ""
     """Create a project owned by the acting user; returns its id."""
     name = name.strip()
     if not name:
-        raise ValueError("a project needs a name")
+        raise Invalid("a project needs a name")
     try:
         with store.transaction() as session:
             if queries.project_by_name(session, name):

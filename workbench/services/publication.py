@@ -18,6 +18,7 @@ from workbench.graphs.export import render
 from workbench.graphs.infographic import context_infographic
 from workbench.graphs.overview import overview_figures
 from workbench.services.access import NotFound
+from workbench.services.errors import Invalid
 from workbench.services.figures import FigureFilters, programme
 from workbench.services.projects import list_projects
 from workbench.store.db import Store
@@ -62,9 +63,9 @@ def export_table(
 ) -> bytes:
     """One publication table as a file in ``fmt`` (docx, xlsx, csv, md or tex)."""
     if name not in TABLES:
-        raise ValueError(f"unknown table {name!r}; choose one of: {', '.join(TABLES)}")
+        raise Invalid(f"unknown table {name!r}; choose one of: {', '.join(TABLES)}")
     if fmt not in TABLE_FORMATS:
-        raise ValueError(f"unknown table format {fmt!r}; choose one of: {', '.join(TABLE_FORMATS)}")
+        raise Invalid(f"unknown table format {fmt!r}; choose one of: {', '.join(TABLE_FORMATS)}")
     return write_table(build_table(programme(store, username, project_id, filters), name), fmt)
 
 
@@ -101,7 +102,7 @@ def figure_files(
 ) -> list[FigureFile]:
     """The infographic of the context named ``context``, or of every context when it is None."""
     if fmt not in FIGURE_FORMATS:
-        raise ValueError(f"unknown figure format {fmt!r}; choose one of: {', '.join(FIGURE_FORMATS)}")
+        raise Invalid(f"unknown figure format {fmt!r}; choose one of: {', '.join(FIGURE_FORMATS)}")
     data = programme(store, username, project_id, filters)
     ids = [find_context(data, context)] if context is not None else None
     return context_figure_files(data, fmt, ids, counts)

@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field, replace
 
 from workbench.services.access import require_member
+from workbench.services.errors import Invalid
 from workbench.services.suggestion_training import (
     EDITORS,
     ModelInfo,
@@ -28,7 +29,7 @@ def retrain_after() -> int:
     try:
         return max(0, int(raw)) if raw else DEFAULT_RETRAIN_AFTER
     except ValueError:
-        raise ValueError(f"{RETRAIN_ENV} must be a whole number, not {raw!r}") from None
+        raise Invalid(f"{RETRAIN_ENV} must be a whole number, not {raw!r}") from None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from workbench.domain.suggestions import KINDS, SpanSuggestion, TakenSpans, labe
 from workbench.nlp.pipeline import get_pipeline, pipeline_name
 from workbench.services import suggestion_cache as cache
 from workbench.services.access import NotFound, require_member
+from workbench.services.errors import Invalid
 from workbench.services.suggestion_jobs import maybe_retrain
 from workbench.services.suggestion_training import (
     EDITORS,
@@ -229,7 +230,7 @@ def suggestion_queue(
     """The project's suggestions across studies, best first; ``kind`` keeps those labelled with
     that kind (its score is at least 0.5, or the highest), ``code`` those proposing that code."""
     if kind is not None and kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+        raise Invalid(f"kind must be one of {', '.join(KINDS)}")
     with store.transaction() as session:
         require_member(session, project_id, username)
         codebook = cache.project_codebook(session, project_id)
@@ -266,7 +267,7 @@ def _document(session: Session, document_id: int, username: str, roles: tuple[Ro
 
 def _check_span(document: Document, start: int, end: int) -> None:
     if not 0 <= start < end <= len(document.text):
-        raise ValueError(f"[{start}, {end}) is not a span of this document ({len(document.text)} characters)")
+        raise Invalid(f"[{start}, {end}) is not a span of this document ({len(document.text)} characters)")
 
 
 def _model_row(session: Session, project_id: int, version: int | None) -> SuggestionModel | None:
@@ -324,7 +325,7 @@ def accept_suggestion(
 
 def _codes(session: Session, project_id: int, code_ids: Sequence[int]) -> list[Code]:
     if not code_ids:
-        raise ValueError("choose at least one code")
+        raise Invalid("choose at least one code")
     codes = list(session.scalars(select(Code).where(Code.project_id == project_id, Code.id.in_(code_ids))))
     missing = sorted(set(code_ids) - {c.id for c in codes})
     if missing:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from workbench.domain.theory import TheoryDiff, diff_snapshots
 from workbench.services.access import EDITORS, NotFound, require_member
 from workbench.services.configurations import ConfigurationRow, list_configurations
+from workbench.services.errors import Conflict, Invalid
 from workbench.store.audit import record
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction
@@ -55,7 +56,7 @@ def save_version(store: Store, username: str, project_id: int, name: str, descri
     """Snapshot the current configurations as a named version (e.g. "Initial programme theory")."""
     name = name.strip()
     if not name:
-        raise ValueError("a programme theory version needs a name")
+        raise Invalid("a programme theory version needs a name")
     snapshot = snapshot_of(list_configurations(store, username, project_id))
     try:
         with store.transaction() as session:
@@ -77,7 +78,7 @@ def save_version(store: Store, username: str, project_id: int, name: str, descri
             )
             return version.id
     except IntegrityError:
-        raise ValueError(f"a version named {name!r} already exists") from None
+        raise Conflict(f"a version named {name!r} already exists") from None
 
 
 def list_versions(store: Store, username: str, project_id: int) -> list[VersionRow]:
