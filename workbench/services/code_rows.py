@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from workbench.services.access import EDITORS, NotFound, require_member
+from workbench.services.errors import Conflict
 from workbench.store.audit import record
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, Role
 from workbench.store.models import Code, User
 
 
-class StaleCode(ValueError):
+class StaleCode(Conflict):
     """Someone else changed the code since it was read; reload and redo."""
 
 

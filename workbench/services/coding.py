@@ -22,7 +22,7 @@ from workbench.services.coding_records import (
     CodingRecord,
     coding_audit,
 )
-from workbench.services.errors import Invalid
+from workbench.services.errors import Conflict, Invalid
 from workbench.store import queries
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, CodingOrigin, MemoTarget, Role
@@ -48,7 +48,7 @@ __all__ = [
 WRITERS = EDITORS
 
 
-class StaleCoding(ValueError):
+class StaleCoding(Conflict):
     """Someone changed the coding since it was read; reload and redo."""
 
 

@@ -16,7 +16,7 @@ from workbench.domain.configurations import (
 )
 from workbench.domain.studies import short_citation
 from workbench.services.access import EDITORS, NotFound, require_member
-from workbench.services.errors import Invalid
+from workbench.services.errors import Conflict, Invalid
 from workbench.store.audit import record
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, Role
@@ -31,7 +31,7 @@ from workbench.store.models import (
 )
 
 
-class StaleConfiguration(ValueError):
+class StaleConfiguration(Conflict):
     """Someone else changed the configuration since it was opened."""
 
 
