@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from workbench.ui.errors import reported
+
 st.set_page_config(page_title="Realist workbench", page_icon=":material/hub:", layout="wide")
 
 PAGES = "workbench/ui/pages"
@@ -29,4 +31,6 @@ navigation = st.navigation(
         ],
     }
 )
-navigation.run()
+# One error boundary for every page: a ServiceError shows its message, anything else a plain notice
+with reported():
+    navigation.run()

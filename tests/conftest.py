@@ -19,6 +19,8 @@ from workbench.services.demo import load_demo
 from workbench.store.db import Store, sqlite_path
 
 POSTGRES_ENV = "WORKBENCH_TEST_POSTGRES_URL"
+# a bug in a page fails its test with the traceback instead of the reviewer's "something went wrong"
+os.environ.setdefault("WORKBENCH_DEBUG", "1")
 BACKENDS = ["sqlite", "postgresql"]
 ROOT = Path(__file__).resolve().parents[1]
 

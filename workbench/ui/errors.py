@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -14,6 +15,8 @@ from workbench.ui.text import plain
 log = logging.getLogger(__name__)
 
 UNEXPECTED = "Something went wrong on the server; nothing was saved. The error has been logged."
+# tests and developers set WORKBENCH_DEBUG=1 so that a bug fails loudly instead of showing UNEXPECTED
+DEBUG_ENV = "WORKBENCH_DEBUG"
 
 
 @contextmanager
@@ -25,5 +28,7 @@ def reported(where: st.delta_generator.DeltaGenerator | None = None) -> Iterator
     except ServiceError as exc:
         target.error(plain(str(exc)), icon=":material/error:")
     except Exception:  # a bug: log it whole, show the reviewer no internals
+        if os.environ.get(DEBUG_ENV) == "1":
+            raise
         log.exception("unexpected error in a page")
         target.error(UNEXPECTED, icon=":material/error:")
