@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import bibtexparser
 from bibtexparser import model
+from bibtexparser.entrypoint import parse_string
 
 from workbench.domain.studies import Reference, normalise_doi
 from workbench.importers.reference_fields import ReferenceResult, pages, year_in
@@ -41,12 +41,12 @@ _NEXT_FIELD = re.compile(r"\s*([A-Za-z][\w-]*)\s*=(.*)", re.DOTALL)
 def parse_bibtex(text: str, filename: str = "references.bib") -> ReferenceResult:
     """Parse BibTeX as exported by Zotero, EndNote, Mendeley or JabRef; @string macros are applied."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    library = bibtexparser.parse_string(text, parse_stack=[])
+    library = parse_string(text, parse_stack=[])
     macros = {s.key.lower(): s.value for s in library.strings}
     result = ReferenceResult()
     keys: dict[str, int] = {}
     for block in library.blocks:
-        line = block.start_line + 1
+        line = (block.start_line or 0) + 1
         if isinstance(block, model.DuplicateBlockKeyBlock):
             entry = block.ignore_error_block
             if isinstance(entry, model.Entry):
@@ -65,19 +65,19 @@ def parse_bibtex(text: str, filename: str = "references.bib") -> ReferenceResult
 
 def _failure(block: model.ParsingFailedBlock) -> tuple[int, str]:
     """Where (line) and what went wrong, in the reviewer's words, from bibtexparser's abort reason."""
-    line = block.start_line + 1
-    key = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s{}()]*)", block.raw)
+    line, raw = (block.start_line or 0) + 1, block.raw or ""
+    key = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s{}()]*)", raw)
     who = f"entry '{key.group(1)}'" if key and key.group(1) else "entry"
     reason = str(getattr(block.error, "abort_reason", "") or block.error).strip()
-    field = re.search(r",\s*([A-Za-z][\w-]*)\s*(?:[{\"]|$)", block.raw)
+    field = re.search(r",\s*([A-Za-z][\w-]*)\s*(?:[{\"]|$)", raw)
     if "Expected a `=`" in reason and field:
         return line, f"{who} has no '=' after field '{field.group(1)}'"
-    for opened in re.finditer(r"([A-Za-z][\w-]*)\s*=\s*([{\"])", block.raw):
-        closing = _closing(block.raw, opened.start(2))
-        swallowed = _SWALLOWED.search(block.raw, opened.end(), closing)
-        if closing == len(block.raw) or swallowed:
+    for opened in re.finditer(r"([A-Za-z][\w-]*)\s*=\s*([{\"])", raw):
+        closing = _closing(raw, opened.start(2))
+        swallowed = _SWALLOWED.search(raw, opened.end(), closing)
+        if closing == len(raw) or swallowed:
             what = "quote" if opened.group(2) == '"' else "brace"
-            at = line + block.raw.count("\n", 0, opened.start())
+            at = line + raw.count("\n", 0, opened.start())
             return at, f"{who} has an unclosed {what} in field '{opened.group(1)}'"
     if any(sign in reason for sign in ("Unexpected block start", "end of file", "found `@")):
         return line, f"{who} has an unclosed brace"
@@ -87,11 +87,11 @@ def _failure(block: model.ParsingFailedBlock) -> tuple[int, str]:
 def _add_entry(
     result: ReferenceResult, filename: str, entry: model.Entry, macros: dict[str, str], keys: dict[str, int]
 ) -> None:
-    line = entry.start_line + 1
+    line = (entry.start_line or 0) + 1
     problems: list[tuple[int, str]] = []
     values: dict[str, str] = {}
     lines: dict[str, int] = {}
-    pending = [(f.key.lower(), f.value, f.start_line + 1) for f in entry.fields]
+    pending = [(f.key.lower(), str(f.value), (f.start_line or 0) + 1) for f in entry.fields]
     while pending:
         name, raw, field_line = pending.pop(0)
         notes: list[str] = []
