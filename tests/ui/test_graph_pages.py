@@ -5,35 +5,20 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from workbench.services import demo, evidence
-from workbench.services.database import upgrade_database
+from tests.conftest import DEMO_OWNER
+from workbench.services import evidence
 from workbench.services.figures import programme
 from workbench.store.db import Store
 from workbench.ui.drilldown import clicked
 
 ROOT = Path(__file__).resolve().parents[2]
-USER = "ui-grapher"
+USER = DEMO_OWNER
 APPEAR = ["Accepting", "Personalised Practice", "Empowering", "Available", "Reciprocal"]
 
 
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('graphs') / 'demo.db'}"
-    store = Store.open(url)
-    upgrade_database(store)
-    demo.load_demo(store, USER)
-    store.dispose()
-    return url
-
-
 @pytest.fixture
-def app(demo_url, monkeypatch):
-    monkeypatch.setenv("WORKBENCH_DATABASE_URL", demo_url)
-    monkeypatch.setenv("WORKBENCH_USER", USER)
-    monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
-    return at
+def app(demo_url, open_app):
+    return open_app(demo_url, USER, timeout=120)
 
 
 def _graphs(at: AppTest) -> AppTest:
