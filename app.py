@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from workbench.ui import resources
 from workbench.ui.errors import reported
 
 st.set_page_config(page_title="Realist workbench", page_icon=":material/hub:", layout="wide")
@@ -29,8 +30,10 @@ navigation = st.navigation(
             st.Page(f"{PAGES}/export.py", title="Export", icon=":material/download:"),
             st.Page(f"{PAGES}/audit.py", title="Audit log", icon=":material/manage_history:"),
         ],
-    }
+    },
+    expanded=True,  # every page in the sidebar, never behind "View N more"
 )
 # One error boundary for every page: a ServiceError shows its message, anything else a plain notice
 with reported():
+    resources.announce_upgrade()  # opens (upgrading if need be) the store; says once where the backup is
     navigation.run()

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from workbench.domain.configurations import CodingMode
@@ -148,36 +150,55 @@ class ActionWriter:
         )  # fmt: skip
 
     def excerpt_for(self, start: int, end: int, wanted_id: int | None = None) -> Excerpt:
-        """The document's excerpt spanning exactly ``[start, end)``, created when there is none."""
-        found = self.session.scalar(
-            select(Excerpt)
-            .where(Excerpt.document_id == self.document.id, Excerpt.start == start, Excerpt.end == end)
-            .order_by(Excerpt.id)
-            .limit(1)
-        )
+        """The document's excerpt spanning exactly ``[start, end)``, created when there is none.
+
+        The insert is ``ON CONFLICT DO NOTHING`` on the span's unique constraint, so coders creating
+        the same excerpt at the same moment end up sharing one row, as if they had coded in turn."""
+        found = self.session.scalar(self._at(start, end))
         if found is not None:
             return found
-        excerpt = Excerpt(
-            document_id=self.document.id, start=start, end=end, text=self.document.text[start:end],
-            page=page_of(start, self.document.page_starts), created_by_id=self.user_id,
-        )  # fmt: skip
+        values: dict[str, Any] = {
+            "document_id": self.document.id, "start": start, "end": end,
+            "text": self.document.text[start:end], "page": page_of(start, self.document.page_starts),
+            "created_by_id": self.user_id,
+        }  # fmt: skip
         if wanted_id is not None and self.session.get(Excerpt, wanted_id) is None:
-            excerpt.id = wanted_id  # undoing a removal gives the excerpt back its id
-        self.session.add(excerpt)
-        self.session.flush()
+            values["id"] = wanted_id  # undoing a removal gives the excerpt back its id
+        new_id = self._insert_unless_present(Excerpt, values, ["document_id", "start", "end"])
+        if new_id is None:  # another coder's transaction created it first
+            return self.session.scalars(self._at(start, end)).one()
+        excerpt = self.session.get_one(Excerpt, new_id)
         self.audit(AuditAction.CREATE, "excerpt", excerpt.id, after=excerpt_audit(excerpt))
         return excerpt
 
-    def add_coding(self, excerpt: Excerpt, code: Code, template: CodingRecord) -> CodingRecord:
-        """Insert one coding like ``template`` (keeping its id when that id is free)."""
-        coding = Coding(
-            excerpt_id=excerpt.id, code_id=code.id, coder_id=template.coder_id, mode=template.mode,
-            origin=template.origin, theory_reference=template.theory_reference,
-        )  # fmt: skip
+    def _at(self, start: int, end: int) -> Select[Excerpt]:
+        """The query for the document's excerpt of exactly ``[start, end)`` (there is at most one)."""
+        return select(Excerpt).where(
+            Excerpt.document_id == self.document.id, Excerpt.start == start, Excerpt.end == end
+        )
+
+    def _insert_unless_present(self, model: type[Excerpt | Coding], values: dict[str, Any],
+                               unique: list[str]) -> int | None:  # fmt: skip
+        """``INSERT ... ON CONFLICT (unique) DO NOTHING RETURNING id``: the new id, or None when a row
+        with the same ``unique`` columns exists (waiting for a concurrent insert of it to commit)."""
+        dialect = self.session.get_bind().dialect.name
+        make = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        statement = make(model).values(values).on_conflict_do_nothing(index_elements=unique)
+        return self.session.scalar(statement.returning(model.id))
+
+    def add_coding(self, excerpt: Excerpt, code: Code, template: CodingRecord) -> CodingRecord | None:
+        """Insert one coding like ``template`` (keeping its id when that id is free); None when this
+        coder already applied the code to the excerpt (in a concurrent transaction, say)."""
+        values: dict[str, Any] = {
+            "excerpt_id": excerpt.id, "code_id": code.id, "coder_id": template.coder_id,
+            "mode": template.mode, "origin": template.origin, "theory_reference": template.theory_reference,
+        }  # fmt: skip
         if template.coding_id and self.session.get(Coding, template.coding_id) is None:
-            coding.id = template.coding_id
-        self.session.add(coding)
-        self.session.flush()
+            values["id"] = template.coding_id
+        new_id = self._insert_unless_present(Coding, values, ["excerpt_id", "code_id", "coder_id"])
+        if new_id is None:
+            return None
+        coding = self.session.get_one(Coding, new_id)
         self.audit(AuditAction.CREATE, "coding", coding.id, after=coding_audit(coding, excerpt))
         return CodingRecord(
             coding.id, excerpt.id, excerpt.start, excerpt.end, code.id, code.name, coding.coder_id,
@@ -281,6 +302,8 @@ class ActionWriter:
             if self._already_coded(excerpt.id, old.code_id, old.coder_id):
                 continue
             new = self.add_coding(excerpt, code, old)
+            if new is None:
+                continue
             self._relink(old, new.coding_id)
             restored.append(new)
         memos = [

@@ -70,6 +70,8 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(100), unique=True)
     display_name: Mapped[str] = mapped_column(String(200), default="")
+    # a reviewer's remembered settings, e.g. {"suggestion_threshold": 0.6}
+    preferences: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default=text("'{}'"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -181,7 +183,11 @@ class Excerpt(Base):
     """A span ``[start, end)`` of a document, with a snapshot of its text and its page."""
 
     __tablename__ = "excerpts"
-    __table_args__ = (CheckConstraint('start >= 0 AND "end" > start', name="span"),)
+    __table_args__ = (
+        CheckConstraint('start >= 0 AND "end" > start', name="span"),
+        # one row per span: concurrent coders of the same span share it (INSERT ... ON CONFLICT)
+        UniqueConstraint("document_id", "start", "end"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     start: Mapped[int]
