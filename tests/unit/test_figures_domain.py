@@ -6,7 +6,7 @@ import pytest
 
 from workbench.domain.codebook import CodeKind
 from workbench.domain.configurations import ElementRole
-from workbench.domain.figure_layout import BORDER, GAP, LABEL_H, Rect, layout, thickness
+from workbench.domain.figure_layout import BORDER, GAP, LABEL_H, LINE, MIN_STEP, Rect, layout, thickness
 from workbench.domain.figures import (
     CodeRef,
     ConfigElement,
@@ -22,6 +22,7 @@ from workbench.domain.figures import (
     rollup_map,
 )
 from workbench.domain.overview import chain_graph, context_outcome_matrix, sankey, study_code_matrix
+from workbench.domain.print_geometry import distance_to_polyline
 
 C, M, OUT = ElementRole.CONTEXT, ElementRole.MECHANISM, ElementRole.OUTCOME
 CODES = (
@@ -182,6 +183,13 @@ def test_widths_grow_with_the_study_count():
     assert widths[1] == BORDER[0] and widths[9] == BORDER[1]
 
 
+@pytest.mark.parametrize("largest", [2, 5, 13, 40])
+def test_one_more_study_always_widens_a_line_and_a_border_by_the_minimum_step(largest):
+    for thin, thick in (BORDER, LINE):
+        widths = [thickness(n, largest, thin, thick) for n in range(1, largest + 1)]
+        assert all(b - a >= MIN_STEP - 1e-9 for a, b in pairwise(widths))
+
+
 def _big_figure(mechanisms: int = 12, outcomes: int = 10):
     long = "a rather long mechanism name that must wrap over several lines in its box"
     codes = [
@@ -212,10 +220,11 @@ def test_twelve_mechanisms_and_ten_outcomes_are_laid_out_without_overlaps(counts
     placed = layout(figure, counts)
     boxes = [b for b in placed.boxes if b.kind in ("subfactor", "header", "mechanism", "outcome")]
     for a, b in combinations(boxes, 2):
-        assert not a.rect.grown(a.border / 2).overlaps(b.rect.grown(b.border / 2)), (a.key, b.key)
+        assert not a.footprint().overlaps(b.footprint()), (a.key, b.key)
     labels = [b.text_rect() for b in boxes] + ([ln.label for ln in placed.lines] if counts else [])
+    labels += [t.rect for t in placed.texts] + [r for entry in placed.legend for r in entry.rects()]
     for a, b in combinations(labels, 2):
-        assert not a.overlaps(b)
+        assert not a.overlaps(b), (a, b)
     for box in boxes:
         text = box.text_rect()
         assert (
@@ -224,13 +233,18 @@ def test_twelve_mechanisms_and_ten_outcomes_are_laid_out_without_overlaps(counts
             and box.rect.y0 <= text.y0 <= text.y1 <= box.rect.y1
         )
     assert all(b.rect.y1 < placed.legend_top for b in placed.boxes)
+    assert all(r.x0 >= 0 and r.x1 <= placed.width and r.y1 <= placed.height for r in labels)
 
 
-def test_line_labels_sit_beside_their_own_target_box():
+def test_every_count_label_sits_on_its_own_line_clear_of_boxes():
     placed = layout(_big_figure())
+    boxes = [b.footprint() for b in placed.boxes]
     for line in placed.lines:
-        target = placed.box(line.target).rect
-        assert line.label.x1 <= target.x0 and target.y0 <= line.label.y0 and line.label.y1 <= target.y1
+        centre = line.label.centre
+        own = distance_to_polyline(centre, line.polyline())
+        others = [distance_to_polyline(centre, o.polyline()) for o in placed.lines if o.key != line.key]
+        assert own < 1 and all(own < d for d in others), line.key
+        assert not any(line.label.overlaps(b) for b in boxes), line.key
         assert line.label.y1 - line.label.y0 == LABEL_H
 
 

@@ -1,60 +1,56 @@
-"""Where each box, line and label of a context infographic goes, in pixels, without overlaps.
+"""Where each box, line, label and legend entry of a context infographic goes, in pixels, for print.
 
-Three columns: the context panel (its name, then its sub-factors, indented by depth), mechanisms
-and outcomes. Boxes in a column are stacked with a gap wider than the thickest border, so no two
-boxes (borders included) overlap. Labels are wrapped to the inner width of their box. Lines end at
-their own port on the target's left side; a box is tall enough that its ports are at least one
-label-height apart, and each line's count label sits left of its port, so labels never overlap.
+The canvas is :data:`WIDTH` pixels wide and is meant to print at a journal's column width (17 cm):
+every font is at least 8 pt there (see :mod:`workbench.domain.print_geometry`). Three columns: the
+context panel (its name, then its sub-factors, indented by depth), mechanisms and outcomes. Boxes in
+a column are stacked with a gap wider than the thickest border, so no two boxes (borders included)
+overlap. Labels are wrapped to the inner width of their box. Lines are S-curves between ports spread
+along the facing sides of their boxes; each line's count sits on the line itself, at the first point
+along it (middle first) where it overlaps no box and no other label and no other line passes under it.
 Mechanisms are ordered by the mean height of their contexts, outcomes by that of their mechanisms
-(fewer crossings). Widths scale linearly with the study count, from thin (1 study) to thick (the
-figure's largest count); an element with no study left after filtering gets a hairline.
+(fewer crossings). Widths grow linearly with the study count, from thin (1 study) to thick (the
+figure's largest count), but always by at least :data:`MIN_STEP` pixels per study, so two different
+counts never look alike; an element with no study left after filtering gets a hairline.
 """
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
+from functools import lru_cache
 
+from workbench.domain.figure_legend import Flow, LegendEntry, SwatchSpec, samples
 from workbench.domain.figures import ContextFigure, Edge, Node
+from workbench.domain.print_geometry import (
+    LINE_EM,
+    Point,
+    Rect,
+    Text,
+    bezier,
+    distance_to_polyline,
+    polyline_enters,
+    sampled,
+    text_width,
+    wrap,
+)
 
-FONT_PX = 13
-CHAR_PX = 7.6  # a generous average glyph width at 13 px, so estimated text never spills
-LINE_PX = 17
-PAD = 8
-GAP = 18
-PORT_PX = 17  # label height plus a pixel
-LABEL_H = 15
-TOP = 64
-MARGIN = 20
-LEGEND_H = 96
-COLUMNS = {"context": (MARGIN, 400), "mechanism": (530, 860), "outcome": (990, 1300)}
-WIDTH = 1320
-BORDER = (1.0, 8.0)
-LINE = (1.0, 10.0)
+WIDTH = 1000
+FONT_PX = 18  # box text: 8.7 pt at 17 cm
+SMALL_PX = 17  # counts, headings and legend: 8.2 pt at 17 cm
+TITLE_PX = 22
+LINE_PX = FONT_PX * LINE_EM
+PAD = 10
+GAP = 20
+LABEL_H = 26.0
+PORT_PX = LABEL_H + 4  # ports far enough apart for a count label between neighbouring lines
+MARGIN = 16
+COLUMNS = {"context": (MARGIN, 290), "mechanism": (392, 680), "outcome": (782, WIDTH - MARGIN)}
+HEADINGS = (("Context and sub-factors", "context"), ("Mechanisms", "mechanism"), ("Outcomes", "outcome"))
+BORDER = (1.0, 5.0)
+LINE = (1.5, 10.0)
+MIN_STEP = 0.5
 HAIRLINE = 0.5
-
-
-@dataclass(frozen=True)
-class Rect:
-    """An axis-aligned rectangle in pixels (y grows downwards)."""
-
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
-    def grown(self, by: float) -> Rect:
-        """The rectangle with ``by`` pixels added on every side."""
-        return Rect(self.x0 - by, self.y0 - by, self.x1 + by, self.y1 + by)
-
-    def overlaps(self, other: Rect) -> bool:
-        """True when the two share any area."""
-        return self.x0 < other.x1 and other.x0 < self.x1 and self.y0 < other.y1 and other.y0 < self.y1
-
-    @property
-    def centre(self) -> tuple[float, float]:
-        """The middle point."""
-        return (self.x0 + self.x1) / 2, (self.y0 + self.y1) / 2
+OUTCOME_INK = "#666666"
+ALONG = (0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.2, 0.8, 0.14, 0.86, 0.08, 0.92)
 
 
 @dataclass(frozen=True)
@@ -69,51 +65,59 @@ class Box:
     count: int
     colour: str
 
+    @property
+    def bold(self) -> bool:
+        """The context's own name is set in bold."""
+        return self.kind == "header"
+
     def text_rect(self) -> Rect:
         """Where the label's lines are drawn (centred in the box)."""
         height = len(self.lines) * LINE_PX
-        width = max((len(line) for line in self.lines), default=0) * CHAR_PX
+        width = max((text_width(line, FONT_PX, self.bold) for line in self.lines), default=0)
         cx, cy = self.rect.centre
-        return Rect(cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
+        return Rect.around(cx, cy, width, height)
+
+    def footprint(self) -> Rect:
+        """The area the box covers, its border included."""
+        return self.rect.grown(self.border / 2)
 
 
 @dataclass(frozen=True)
 class Line:
-    """A placed edge: a curve from a source port to a target port, and its count label."""
+    """A placed edge: a curve from a source port to a target port, and its count label on the curve."""
 
     key: str
     source: str
     target: str
-    start: tuple[float, float]
-    end: tuple[float, float]
+    start: Point
+    end: Point
     width: float
     count: int
     label: Rect
     colour: str
 
+    def polyline(self) -> tuple[Point, ...]:
+        """The curve as a polyline."""
+        return _polyline(self.start, self.end)
 
-@dataclass(frozen=True)
-class LegendSample:
-    """A sample line in the legend."""
 
-    count: int
-    width: float
-    start: tuple[float, float]
-    end: tuple[float, float]
+@lru_cache(maxsize=4096)
+def _polyline(start: Point, end: Point) -> tuple[Point, ...]:
+    return sampled(start, end)
 
 
 @dataclass(frozen=True)
 class Layout:
-    """The whole infographic in pixels."""
+    """The whole infographic in pixels: boxes, lines, free texts (title, headings) and the legend."""
 
     width: float
     height: float
     title: str
     boxes: tuple[Box, ...]
     lines: tuple[Line, ...]
-    legend: tuple[LegendSample, ...]
+    legend: tuple[LegendEntry, ...]
     legend_top: float
-    border_legend: tuple[LegendSample, ...] = ()
+    texts: tuple[Text, ...] = ()
 
     def box(self, key: str) -> Box:
         """The box of a node key."""
@@ -121,18 +125,13 @@ class Layout:
 
 
 def thickness(count: int, largest: int, thin: float, thick: float) -> float:
-    """A width growing linearly with ``count``: ``thin`` at 1 study, ``thick`` at ``largest``."""
+    """``thin`` at 1 study, ``thick`` at ``largest``, linear between, and at least ``MIN_STEP`` apart."""
     if count <= 0:
         return HAIRLINE
     if largest <= 1:
         return thin
-    return thin + (thick - thin) * (count - 1) / (largest - 1)
-
-
-def wrap(text: str, width_px: float) -> tuple[str, ...]:
-    """``text`` wrapped to lines that fit ``width_px`` at the estimated glyph width."""
-    chars = max(4, int(width_px // CHAR_PX))
-    return tuple(textwrap.wrap(text, chars, break_long_words=True, break_on_hyphens=True)) or ("",)
+    step = max((thick - thin) / (largest - 1), MIN_STEP)
+    return thin + step * (count - 1)
 
 
 def _box_height(lines: int, counts: bool, ports: int) -> float:
@@ -144,19 +143,19 @@ class _Builder:
     def __init__(self, figure: ContextFigure, counts: bool) -> None:
         self.figure = figure
         self.counts = counts
-        self.incoming: dict[str, int] = {}
+        self.ports: dict[str, int] = {}
         for edge in figure.edges:
-            self.incoming[edge.target] = self.incoming.get(edge.target, 0) + 1
+            for end in (edge.source, edge.target):
+                self.ports[end] = self.ports.get(end, 0) + 1
         measured = [*figure.mechanisms, *figure.outcomes]
         self.largest = max((n.n_studies for n in measured), default=0)
         self.largest_edge = max((e.n_studies for e in figure.edges), default=0)
-        self.boxes: dict[str, Box] = {}
 
     def node_box(self, node: Node, kind: str, x0: float, x1: float, y: float) -> Box:
         border = thickness(node.n_studies, self.largest, *BORDER) if kind in ("mechanism", "outcome") else 1.0
         inner = x1 - x0 - 2 * PAD - BORDER[1]
-        lines = wrap(node.name, inner)
-        height = _box_height(len(lines), self.counts, self.incoming.get(node.key, 0))
+        lines = wrap(node.name, inner, FONT_PX, kind == "header")
+        height = _box_height(len(lines), self.counts, self.ports.get(node.key, 0))
         text = (*lines, f"n = {node.n_studies}") if self.counts else lines
         return Box(node.key, kind, Rect(x0, y, x1, y + height), text, border, node.n_studies, node.colour)
 
@@ -164,7 +163,7 @@ class _Builder:
         x0, x1 = COLUMNS[kind]
         out, y = [], 0.0
         for node in nodes:
-            box = self.node_box(node, kind, x0, x1, y)
+            box = self.node_box(node, kind, x0 + BORDER[1] / 2, x1 - BORDER[1] / 2, y)
             out.append(box)
             y = box.rect.y1 + GAP
         return out
@@ -192,13 +191,13 @@ def _shift(boxes: list[Box], dy: float) -> list[Box]:
 
 
 def _barycentre(nodes: tuple[Node, ...], edges: tuple[Edge, ...], y_of: dict[str, float]) -> list[Node]:
-    def key(node: Node) -> tuple[float, int]:
+    def key(node: Node) -> float:
         sources = [
             (y_of[e.source], max(e.n_studies, 1)) for e in edges if e.target == node.key and e.source in y_of
         ]
         if not sources:
-            return float("inf"), 0
-        return sum(y * w for y, w in sources) / sum(w for _, w in sources), 0
+            return float("inf")
+        return sum(y * w for y, w in sources) / sum(w for _, w in sources)
 
     indexed = list(enumerate(nodes))
     return [n for _, n in sorted(indexed, key=lambda item: (key(item[1]), item[0]))]
@@ -208,9 +207,9 @@ def _centres(boxes: list[Box]) -> dict[str, float]:
     return {b.key: b.rect.centre[1] for b in boxes}
 
 
-def _ports(boxes: dict[str, Box], edges: tuple[Edge, ...], side: str) -> dict[str, tuple[float, float]]:
+def _ports(boxes: dict[str, Box], edges: tuple[Edge, ...], side: str) -> dict[str, Point]:
     """Each edge's end point on the ``side`` ("source" or "target") box, spread along its edge."""
-    out: dict[str, tuple[float, float]] = {}
+    out: dict[str, Point] = {}
     by_box: dict[str, list[Edge]] = {}
     for edge in edges:
         by_box.setdefault(getattr(edge, side), []).append(edge)
@@ -219,14 +218,31 @@ def _ports(boxes: dict[str, Box], edges: tuple[Edge, ...], side: str) -> dict[st
         box = boxes[key]
         group.sort(key=lambda e: boxes[getattr(e, other)].rect.centre[1])
         step = (box.rect.y1 - box.rect.y0) / (len(group) + 1)
-        x = box.rect.x1 if side == "source" else box.rect.x0
+        x = box.rect.x1 + box.border / 2 if side == "source" else box.rect.x0 - box.border / 2
         for i, edge in enumerate(group):
             out[edge.key] = (x, box.rect.y0 + step * (i + 1))
     return out
 
 
+def _headings(top: float) -> list[Text]:
+    out = []
+    for name, column in HEADINGS:
+        x0, x1 = COLUMNS[column]
+        out.append(Text.at("heading", (name,), SMALL_PX, (x0 + x1) / 2, top, True, "center"))
+    return out
+
+
 def layout(figure: ContextFigure, counts: bool = True) -> Layout:
-    """Place the figure's boxes, lines and legend (see the module docstring)."""
+    """Place the figure's boxes, lines, texts and legend (see the module docstring)."""
+    title_lines = wrap(
+        f"{figure.context.name}: nested context–mechanism–outcome configurations",
+        WIDTH - 2 * MARGIN,
+        TITLE_PX,
+        True,
+    )
+    title = Text.at("title", title_lines, TITLE_PX, MARGIN, 12, True)
+    headings = _headings(title.rect.y1 + 10)
+    top = headings[0].rect.y1 + 14
     builder = _Builder(figure, counts)
     panel = builder.panel()
     mechanisms = builder.column(_barycentre(figure.mechanisms, figure.edges, _centres(panel)), "mechanism")
@@ -234,41 +250,111 @@ def layout(figure: ContextFigure, counts: bool = True) -> Layout:
     heights = [max((b.rect.y1 for b in column), default=0) for column in (panel, mechanisms, outcomes)]
     tallest = max(heights)
     columns = [
-        _shift(col, TOP + (tallest - h) / 2)
+        _shift(col, top + (tallest - h) / 2)
         for col, h in zip((panel, mechanisms, outcomes), heights, strict=True)
     ]
-    boxes = {b.key: b for col in columns for b in col if b.kind != "panel"}
-    lines = _lines(builder, boxes, figure.edges)
-    legend_top = TOP + tallest + 2 * GAP
-    legend = _legend(builder.largest_edge, legend_top + 30, LINE)
-    borders = _legend(builder.largest, legend_top + 62, BORDER)
     all_boxes = tuple(b for col in columns for b in col)
-    title = figure.context.name
-    return Layout(WIDTH, legend_top + LEGEND_H, title, all_boxes, lines, legend, legend_top, borders)
+    boxes = {b.key: b for b in all_boxes if b.kind != "panel"}
+    lines = _lines(builder, boxes, figure.edges, all_boxes)
+    legend_top = top + tallest + GAP
+    legend = _legend(builder, figure, counts, legend_top + 12)
+    bottom = max((r.y1 for entry in legend for r in entry.rects()), default=legend_top)
+    return Layout(
+        WIDTH, bottom + MARGIN, figure.context.name, all_boxes, lines, legend, legend_top, (title, *headings)
+    )
 
 
-def _lines(builder: _Builder, boxes: dict[str, Box], edges: tuple[Edge, ...]) -> tuple[Line, ...]:
+def _label_size(count: int) -> tuple[float, float]:
+    return text_width(str(count), SMALL_PX, True) + 10, LABEL_H
+
+
+@dataclass(frozen=True)
+class _Stroke:
+    """A line's polyline, bounding box and half width, computed once per layout."""
+
+    key: str
+    points: tuple[Point, ...]
+    bounds: Rect
+    half: float
+
+    @staticmethod
+    def of(line: Line) -> _Stroke:
+        points = line.polyline()
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        bounds = Rect(min(xs), min(ys), max(xs), max(ys)).grown(line.width / 2)
+        return _Stroke(line.key, points, bounds, line.width / 2)
+
+
+def _place_label(line: Line, strokes: list[_Stroke], taken: list[Rect], obstacles: list[Rect]) -> Rect:
+    """The first spot along the line (middle first) clear of boxes, labels and other lines."""
+    width, height = _label_size(line.count)
+    best: tuple[float, Rect] | None = None
+    for t in ALONG:
+        x, y = bezier(line.start, line.end, t)
+        rect = Rect.around(x, y, width, height)
+        if any(rect.grown(2).overlaps(o) for o in [*obstacles, *taken]):
+            continue
+        near = [o for o in strokes if o.key != line.key and o.bounds.overlaps(rect.grown(2))]
+        crossing = [o for o in near if polyline_enters(rect.grown(2), o.points, o.half)]
+        if not crossing:
+            return rect
+        clearance = min(distance_to_polyline((x, y), o.points) - o.half for o in crossing)
+        if best is None or clearance > best[0]:
+            best = (clearance, rect)
+    if best is not None:
+        return best[1]
+    x, y = bezier(line.start, line.end, 0.5)
+    return Rect.around(x, y, width, height)
+
+
+def _lines(
+    builder: _Builder, boxes: dict[str, Box], edges: tuple[Edge, ...], all_boxes: tuple[Box, ...]
+) -> tuple[Line, ...]:
     starts = _ports(boxes, edges, "source")
     ends = _ports(boxes, edges, "target")
-    out = []
-    for edge in edges:
-        end = ends[edge.key]
-        target = boxes[edge.target]
-        width = len(str(edge.n_studies)) * CHAR_PX + 6
-        right = end[0] - 4 - target.border / 2
-        label = Rect(right - width, end[1] - LABEL_H / 2, right, end[1] + LABEL_H / 2)
-        colour = boxes[edge.source].colour
-        out.append(
-            Line(edge.key, edge.source, edge.target, starts[edge.key], end,
-                 thickness(edge.n_studies, builder.largest_edge, *LINE), edge.n_studies, label, colour)
-        )  # fmt: skip
-    return tuple(out)
+    drafts = [
+        Line(edge.key, edge.source, edge.target, starts[edge.key], ends[edge.key],
+             thickness(edge.n_studies, builder.largest_edge, *LINE), edge.n_studies, Rect(0, 0, 0, 0),
+             boxes[edge.source].colour)
+        for edge in edges
+    ]  # fmt: skip
+    obstacles = [b.footprint() for b in all_boxes]
+    placed: list[Line] = []
+    taken: list[Rect] = []
+    strokes = [_Stroke.of(line) for line in drafts]
+    for line in sorted(drafts, key=lambda ln: (-ln.count, ln.key)):
+        label = _place_label(line, strokes, taken, obstacles) if builder.counts else _hidden(line)
+        taken.append(label)
+        placed.append(Line(line.key, line.source, line.target, line.start, line.end, line.width, line.count,
+                           label, line.colour))  # fmt: skip
+    order = {e.key: i for i, e in enumerate(edges)}
+    return tuple(sorted(placed, key=lambda ln: order[ln.key]))
 
 
-def _legend(largest: int, y: float, widths: tuple[float, float]) -> tuple[LegendSample, ...]:
-    """Samples for 1 study, about half the largest count, and the largest count."""
-    counts = sorted({1, max(1, (largest + 1) // 2), max(largest, 1)})
-    return tuple(
-        LegendSample(count, thickness(count, largest, *widths), (450 + i * 140, y), (500 + i * 140, y))
-        for i, count in enumerate(counts)
+def _hidden(line: Line) -> Rect:
+    x, y = bezier(line.start, line.end, 0.5)
+    return Rect(x, y, x, y)
+
+
+def _legend(builder: _Builder, figure: ContextFigure, counts: bool, top: float) -> tuple[LegendEntry, ...]:
+    """Line widths, border widths, what the shapes and colours mean, and what the numbers are."""
+    flow = Flow(MARGIN, WIDTH - MARGIN, top, SMALL_PX)
+    flow.add(None, "Line width = studies supporting both ends:", True)
+    for n in samples([e.n_studies for e in figure.edges]):
+        width = thickness(n, builder.largest_edge, *LINE)
+        flow.add(SwatchSpec("line", 30, width, width, "#777777"), str(n))
+    flow.newline()
+    flow.add(None, "Border width = studies coding the box:", True)
+    for n in samples([n.n_studies for n in (*figure.mechanisms, *figure.outcomes)]):
+        flow.add(SwatchSpec("border", 28, 16, thickness(n, builder.largest, *BORDER), OUTCOME_INK), str(n))
+    flow.newline()
+    flow.add(SwatchSpec("context", 28, 16, 1.0, figure.context.colour), "Context and its sub-factors")
+    colour = figure.mechanisms[0].colour if figure.mechanisms else "#ff9f40"
+    flow.add(SwatchSpec("mechanism", 28, 16, 1.5, colour), "Mechanism, in its codebook colour")
+    flow.add(SwatchSpec("outcome", 28, 16, 1.5, OUTCOME_INK), "Outcome")
+    flow.newline()
+    numbers = (
+        " n = studies coding a box; a number on a line = studies supporting both its ends." if counts else ""
     )
+    flow.add(None, f"A line has the colour of the box it leaves.{numbers}")
+    return tuple(flow.entries)

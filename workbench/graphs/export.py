@@ -4,8 +4,9 @@ kaleido 1.x drives a Chrome-family browser through choreographer, which takes th
 ``BROWSER_PATH`` environment variable before searching ``PATH``; it is pointed at Debian's
 ``/usr/bin/chromium`` unless already set. The browser is started once per process
 (``kaleido.start_sync_server``) and reused for every figure; MathJax is off, so nothing is fetched
-from the network. PNGs are rendered at 300/96 scale (the figures are laid out in CSS pixels, 96 per
-inch) and carry a 300 dpi ``pHYs`` chunk so word processors size them right.
+from the network. PNGs carry a 300 dpi ``pHYs`` chunk so word processors size them right: a figure
+laid out for print (``layout.meta["print_cm"]``, such as a context infographic) is rendered so it is
+that many centimetres wide at 300 dpi; any other at 300/96 scale (laid out in CSS pixels, 96 per inch).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ DEBIAN_CHROMIUM = "/usr/bin/chromium"
 FORMATS = ("svg", "png", "pdf")
 DPI = 300
 CSS_DPI = 96
+CM_PER_INCH = 2.54
 _lock = threading.Lock()
 _started = False
 
@@ -91,6 +93,15 @@ def png_dpi(png: bytes) -> float | None:
     return None
 
 
+def png_scale(fig: go.Figure, width: float) -> float:
+    """Device pixels per layout pixel of a PNG: the print width at 300 dpi when the figure names one."""
+    meta = fig.layout.meta
+    print_cm = meta.get("print_cm") if isinstance(meta, dict) else None
+    if print_cm:
+        return round(float(print_cm) / CM_PER_INCH * DPI) / width
+    return DPI / CSS_DPI
+
+
 def render(fig: go.Figure, fmt: str) -> bytes:
     """The figure as SVG, PNG (300 dpi) or PDF bytes, at its own width and height."""
     if fmt not in FORMATS:
@@ -99,7 +110,7 @@ def render(fig: go.Figure, fmt: str) -> bytes:
     import kaleido
 
     width, height = fig.layout.width or 1200, fig.layout.height or 800
-    scale = DPI / CSS_DPI if fmt == "png" else 1
+    scale = png_scale(fig, width) if fmt == "png" else 1
     opts: dict[str, Any] = {"format": fmt, "width": width, "height": height, "scale": scale}
     try:
         data = kaleido.calc_fig_sync(fig.to_dict(), opts=opts)

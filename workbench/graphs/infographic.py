@@ -1,9 +1,10 @@
 """The nested CMOC infographic of one context as a plotly figure, drawn from its pixel layout.
 
-Mechanisms are soft rounded boxes in their code's colour, outcomes hard grey-bordered rectangles;
-border and line widths come from the layout (number of studies). Invisible markers at each box's
-centre and each line's midpoint carry the hover text and, as ``customdata``, the node or edge key
-that a click selects (for the drill-down).
+Mechanisms are soft rounded boxes in their code's colour, outcomes square boxes with grey borders;
+border and line widths come from the layout (number of studies), and each line carries its count on
+a small white tag outlined in the line's colour. Every text is placed by the layout, at a size that
+prints at 8 pt or more at 17 cm. Invisible markers at each box's centre and each line's count tag
+carry the hover text and, as ``customdata``, the node or edge key that a click selects.
 """
 
 from __future__ import annotations
@@ -12,12 +13,23 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from workbench.domain.figure_layout import Box, Layout, LegendSample, Line, Rect, layout
+from workbench.domain.figure_layout import (
+    FONT_PX,
+    OUTCOME_INK,
+    SMALL_PX,
+    Box,
+    Layout,
+    Line,
+    layout,
+)
+from workbench.domain.figure_legend import LegendEntry, Swatch
 from workbench.domain.figures import ContextFigure, ProgrammeData, context_figure
+from workbench.domain.print_geometry import PRINT_CM, Rect, Text
 from workbench.graphs.style import FONT, INK, alpha, citations, fixed_canvas, safe, shade, tint
 
 ROLE_NAMES = {"header": "Context", "subfactor": "Sub-factor", "mechanism": "Mechanism", "outcome": "Outcome"}
 RADIUS = 14.0
+OUTCOME_FILL = "#f4f4f4"
 
 
 def rounded_path(rect: Rect, radius: float = RADIUS) -> str:
@@ -39,53 +51,55 @@ def curve_path(line: Line) -> str:
     return f"M {x0},{y0} C {xm},{y0} {xm},{y1} {x1},{y1}"
 
 
+def _rect(rect: Rect, fill: str, colour: str, width: float, layer: str = "above") -> dict[str, Any]:
+    return {
+        "type": "rect", "x0": rect.x0, "y0": rect.y0, "x1": rect.x1, "y1": rect.y1, "layer": layer,
+        "fillcolor": fill, "line": {"color": colour, "width": width},
+    }  # fmt: skip
+
+
+def _rounded(rect: Rect, colour: str, width: float, radius: float = RADIUS) -> dict[str, Any]:
+    return {
+        "type": "path", "path": rounded_path(rect, radius), "layer": "above",
+        "fillcolor": tint(colour, 0.55), "line": {"color": shade(colour, 0.25), "width": width},
+    }  # fmt: skip
+
+
 def _box_shape(box: Box) -> dict[str, Any]:
-    r = box.rect
-    base: dict[str, Any] = {"x0": r.x0, "y0": r.y0, "x1": r.x1, "y1": r.y1, "layer": "above"}
     if box.kind == "panel":
-        return {
-            **base,
-            "type": "rect",
-            "fillcolor": tint(box.colour, 0.82),
-            "layer": "below",
-            "line": {"color": box.colour, "width": box.border},
-        }
+        return _rect(box.rect, tint(box.colour, 0.85), box.colour, box.border, "below")
     if box.kind == "mechanism":
-        return {
-            "type": "path",
-            "path": rounded_path(r),
-            "fillcolor": tint(box.colour, 0.55),
-            "layer": "above",
-            "line": {"color": shade(box.colour, 0.25), "width": box.border},
-        }
+        return _rounded(box.rect, box.colour, box.border)
     if box.kind == "outcome":
-        return {**base, "type": "rect", "fillcolor": "#f4f4f4", "line": {"color": INK, "width": box.border}}
+        return _rect(box.rect, OUTCOME_FILL, OUTCOME_INK, box.border)
     if box.kind == "header":
-        return {
-            **base,
-            "type": "rect",
-            "fillcolor": tint(box.colour, 0.55),
-            "line": {"color": box.colour, "width": 1},
-        }
-    return {**base, "type": "rect", "fillcolor": "white", "line": {"color": box.colour, "width": box.border}}
+        return _rect(box.rect, tint(box.colour, 0.55), box.colour, 1)
+    return _rect(box.rect, "white", box.colour, box.border)
 
 
 def _box_text(box: Box, counts: bool) -> dict[str, Any]:
     lines = [safe(line) for line in box.lines]
-    if counts and box.kind != "panel" and lines:
+    if counts and lines:
         lines[-1] = f"<i>{lines[-1]}</i>"
     text = "<br>".join(lines)
-    if box.kind == "header":
+    if box.bold:
         text = f"<b>{text}</b>"
     x, y = box.rect.centre
     return {
-        "x": x,
-        "y": y,
-        "text": text,
-        "showarrow": False,
-        "font": {"size": 13, "family": FONT},
-        "align": "center",
-    }
+        "x": x, "y": y, "text": text, "showarrow": False, "align": "center",
+        "font": {"size": FONT_PX, "family": FONT, "color": INK},
+    }  # fmt: skip
+
+
+def _text(text: Text) -> dict[str, Any]:
+    """A laid-out text block as an annotation anchored like the layout placed it."""
+    body = "<br>".join(safe(line) for line in text.lines)
+    x = {"left": text.rect.x0, "center": text.rect.centre[0], "right": text.rect.x1}[text.anchor]
+    return {
+        "x": x, "y": text.rect.centre[1], "xanchor": text.anchor, "yanchor": "middle", "align": text.anchor,
+        "text": f"<b>{body}</b>" if text.bold else body, "showarrow": False,
+        "font": {"size": text.size, "family": FONT, "color": INK},
+    }  # fmt: skip
 
 
 def _line_shape(line: Line) -> dict[str, Any]:
@@ -94,8 +108,17 @@ def _line_shape(line: Line) -> dict[str, Any]:
         "type": "path",
         "path": curve_path(line),
         "layer": "below",
-        "line": {"color": alpha(line.colour, 0.55), "width": line.width, "dash": dash},
+        "line": {"color": alpha(line.colour, 0.6), "width": line.width, "dash": dash},
     }
+
+
+def _count_tag(line: Line) -> dict[str, Any]:
+    x, y = line.label.centre
+    return {
+        "x": x, "y": y, "text": f"<b>{line.count}</b>", "showarrow": False,
+        "font": {"size": SMALL_PX, "family": FONT, "color": INK},
+        "bgcolor": "white", "bordercolor": shade(line.colour, 0.2), "borderwidth": 1, "borderpad": 1,
+    }  # fmt: skip
 
 
 def _studies(count: int) -> str:
@@ -107,7 +130,7 @@ def _markers(layout: Layout, figure: ContextFigure, studies: dict[int, str]) -> 
     boxes = [b for b in layout.boxes if b.key in nodes]
     box_hover = [
         f"<b>{ROLE_NAMES.get(b.kind, '')}</b>: {safe(nodes[b.key].name)}<br>"
-        f"{b.count} stud{'y' if b.count == 1 else 'ies'}: {citations(nodes[b.key].studies, studies)}"
+        f"{_studies(b.count)}: {citations(nodes[b.key].studies, studies)}"
         for b in boxes
     ]
     edges = {e.key: e for e in figure.edges}
@@ -116,7 +139,7 @@ def _markers(layout: Layout, figure: ContextFigure, studies: dict[int, str]) -> 
         f"{_studies(ln.count)} support both: {citations(edges[ln.key].studies, studies)}"
         for ln in layout.lines
     ]
-    mids = [((ln.start[0] + ln.end[0]) / 2, (ln.start[1] + ln.end[1]) / 2) for ln in layout.lines]
+    tags = [ln.label.centre for ln in layout.lines]
     return [
         go.Scatter(
             x=[b.rect.centre[0] for b in boxes],
@@ -133,10 +156,10 @@ def _markers(layout: Layout, figure: ContextFigure, studies: dict[int, str]) -> 
             name="boxes",
         ),
         go.Scatter(
-            x=[m[0] for m in mids],
-            y=[m[1] for m in mids],
+            x=[t[0] for t in tags],
+            y=[t[1] for t in tags],
             mode="markers",
-            marker={"size": 12, "color": "rgba(0,0,0,0)"},
+            marker={"size": 16, "color": "rgba(0,0,0,0)"},
             customdata=[ln.key for ln in layout.lines],
             hovertext=line_hover,
             hoverinfo="text",
@@ -145,78 +168,37 @@ def _markers(layout: Layout, figure: ContextFigure, studies: dict[int, str]) -> 
     ]
 
 
-def note(x: float, y: float, text: str, size: int = 12, **extra: Any) -> dict[str, Any]:
-    """A plotly annotation without an arrow (``text`` is used as given: escape it first)."""
-    return {"x": x, "y": y, "text": text, "showarrow": False, "font": {"size": size}, **extra}
-
-
-def _sample_shape(sample: LegendSample, box: bool) -> dict[str, Any]:
-    (x0, y), (x1, _) = sample.start, sample.end
-    if box:
+def _swatch(swatch: Swatch) -> dict[str, Any]:
+    r = swatch.rect
+    if swatch.kind == "line":
+        y = r.centre[1]
         return {
-            "type": "rect",
-            "x0": x0,
-            "x1": x1,
-            "y0": y - 9,
-            "y1": y + 9,
-            "fillcolor": "white",
-            "line": {"color": "#555555", "width": sample.width},
-        }
-    return {
-        "type": "line",
-        "x0": x0,
-        "x1": x1,
-        "y0": y,
-        "y1": y,
-        "line": {"color": "#777777", "width": sample.width},
-    }
+            "type": "line", "x0": r.x0, "x1": r.x1, "y0": y, "y1": y,
+            "line": {"color": swatch.colour, "width": swatch.width},
+        }  # fmt: skip
+    if swatch.kind == "mechanism":
+        return _rounded(r, swatch.colour, swatch.width, 6)
+    if swatch.kind == "context":
+        return _rect(r, tint(swatch.colour, 0.55), swatch.colour, swatch.width)
+    if swatch.kind == "outcome":
+        return _rect(r, OUTCOME_FILL, swatch.colour, swatch.width)
+    return _rect(r, "white", swatch.colour, swatch.width)
 
 
-def _legend(layout: Layout) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The thickness legend (sample lines and borders) and the mechanism/outcome shape key."""
-    top = layout.legend_top
+def _legend(placed: Layout) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The key: a rule above it, each entry's swatch, and each entry's text."""
+    top = placed.legend_top
     rule = {
         "type": "line",
-        "x0": 20,
-        "x1": layout.width - 20,
+        "x0": 16,
+        "x1": placed.width - 16,
         "y0": top,
         "y1": top,
-        "line": {"color": "#dddddd"},
+        "line": {"color": "#cccccc"},
     }
-    shapes: list[dict[str, Any]] = [rule]
-    notes = [
-        note(20, top + 30, "<b>Line width</b>: studies supporting both ends", xanchor="left"),
-        note(
-            20, top + 62, "<b>Border width</b>: studies supporting the mechanism or outcome", xanchor="left"
-        ),
-    ]
-    for samples, box in ((layout.legend, False), (layout.border_legend, True)):
-        for sample in samples:
-            shapes.append(_sample_shape(sample, box))
-            notes.append(note(sample.end[0] + 8, sample.end[1], _studies(sample.count), xanchor="left"))
-    y = top + 62
-    mechanism, outcome = Rect(880, y - 12, 990, y + 12), Rect(1120, y - 12, 1230, y + 12)
-    shapes.append(
-        {
-            "type": "path",
-            "path": rounded_path(mechanism, 10),
-            "fillcolor": "#ffd8b0",
-            "line": {"color": "#c46a12", "width": 1.5},
-        }
-    )
-    shapes.append(
-        {
-            "type": "rect",
-            "x0": outcome.x0,
-            "y0": outcome.y0,
-            "x1": outcome.x1,
-            "y1": outcome.y1,
-            "fillcolor": "#f4f4f4",
-            "line": {"color": INK, "width": 1.5},
-        }
-    )
-    notes += [note(*mechanism.centre, "mechanism"), note(*outcome.centre, "outcome")]
-    return shapes, notes
+    entries: tuple[LegendEntry, ...] = placed.legend
+    shapes = [rule, *(_swatch(e.swatch) for e in entries if e.swatch)]
+    return shapes, [_text(e.text) for e in entries]
 
 
 def infographic(
@@ -228,34 +210,12 @@ def infographic(
     shapes += [_box_shape(box) for box in placed.boxes]
     notes = [_box_text(box, counts) for box in placed.boxes if box.kind != "panel"]
     if counts:
-        notes += [
-            {
-                "x": (ln.label.x0 + ln.label.x1) / 2,
-                "y": (ln.label.y0 + ln.label.y1) / 2,
-                "text": str(ln.count),
-                "showarrow": False,
-                "font": {"size": 11, "color": "#444444"},
-                "bgcolor": "rgba(255,255,255,0.85)",
-            }
-            for ln in placed.lines
-        ]
-    columns = (("Context and sub-factors", 210), ("Mechanisms", 695), ("Outcomes", 1145))
-    notes += [
-        {"x": x, "y": 46, "text": f"<b>{t}</b>", "showarrow": False, "font": {"size": 13, "color": "#666666"}}
-        for t, x in columns
-    ]
-    notes.append(
-        {
-            "x": 20,
-            "y": 18,
-            "xanchor": "left",
-            "showarrow": False,
-            "font": {"size": 17},
-            "text": f"<b>{safe(placed.title)}</b>: nested context-mechanism-outcome configurations",
-        }
-    )
+        notes += [_count_tag(line) for line in placed.lines]
+    notes += [_text(text) for text in placed.texts]
     legend_shapes, legend_notes = _legend(placed)
-    fig.update_layout(shapes=shapes + legend_shapes, annotations=notes + legend_notes)
+    fig.update_layout(
+        shapes=shapes + legend_shapes, annotations=notes + legend_notes, meta={"print_cm": PRINT_CM}
+    )
     return fixed_canvas(fig, placed.width, placed.height)
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import plotly.graph_objects as go
 
 from workbench.domain.configurations import ElementRole
-from workbench.domain.figures import ProgrammeData
+from workbench.domain.figures import Node, ProgrammeData
 from workbench.domain.overview import (
     Matrix,
     Sankey,
@@ -14,6 +16,7 @@ from workbench.domain.overview import (
     sankey,
     study_code_matrix,
 )
+from workbench.domain.print_geometry import PRINT_CM
 from workbench.graphs.chains import chains_figure
 from workbench.graphs.style import FONT, alpha, citations, safe
 
@@ -21,19 +24,35 @@ LINK_HOVER = "%{source.label} → %{target.label}<br>%{value} studies: %{customd
 COLUMN_X = {ElementRole.CONTEXT: 0.01, ElementRole.MECHANISM: 0.5, ElementRole.OUTCOME: 0.99}
 
 
+SANKEY_WIDTH = 1000  # prints at 17 cm with its 17 px labels at 8.2 pt
+SANKEY_FONT_PX = 17
+LABEL_INK = "#1a1a1a"
+LINK_OPACITY = 0.28  # light bands, so the dark labels drawn over them keep their contrast
+LABEL_CHARS = 24
+
+
+def sankey_label(name: str, count: int) -> str:
+    """A node's label, ``name (count)``, escaped and wrapped onto lines of about ``LABEL_CHARS``."""
+    lines = textwrap.wrap(f"{name} ({count})", LABEL_CHARS, break_on_hyphens=False) or [""]
+    return "<br>".join(safe(line) for line in lines)
+
+
 def sankey_figure(model: Sankey, studies: dict[int, str], title: str = "") -> go.Figure:
-    """Context → mechanism → outcome flows; link width = studies supporting both ends."""
+    """Context → mechanism → outcome flows; link width = studies supporting both ends.
+
+    Laid out for print at 17 cm: labels are dark, at least 8 pt there, and sit over light bands.
+    """
     index = {n.key: i for i, n in enumerate(model.nodes)}
     nodes = model.nodes
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
             node={
-                "label": [f"{safe(n.name)} ({n.n_studies})" for n in nodes],
+                "label": [sankey_label(n.name, n.n_studies) for n in nodes],
                 "color": [n.colour for n in nodes],
                 "x": [COLUMN_X[n.role] for n in nodes],
-                "pad": 14,
-                "thickness": 16,
+                "pad": 40,
+                "thickness": 14,
                 "line": {"color": "#555555", "width": 0.5},
                 "customdata": [f"{n.role.value}: {citations(n.studies, studies)}" for n in nodes],
                 "hovertemplate": "%{label}<br>%{customdata}<extra></extra>",
@@ -42,24 +61,32 @@ def sankey_figure(model: Sankey, studies: dict[int, str], title: str = "") -> go
                 "source": [index[e.source] for e in model.links],
                 "target": [index[e.target] for e in model.links],
                 "value": [e.n_studies for e in model.links],
-                "color": [alpha(nodes[index[e.source]].colour, 0.4) for e in model.links],
+                "color": [alpha(nodes[index[e.source]].colour, LINK_OPACITY) for e in model.links],
                 "customdata": [citations(e.studies, studies) for e in model.links],
                 "hovertemplate": LINK_HOVER,
             },
+            textfont={"family": FONT, "size": SANKEY_FONT_PX, "color": LABEL_INK},
         )
     )
-    height = max(480, 34 * max(sum(1 for n in nodes if n.role is r) for r in ElementRole) + 120)
+    rows = max(sum(label_rows(n) for n in nodes if n.role is r) for r in ElementRole)
+    height = max(560, 30 * rows + 160)
     fig.update_layout(
         title={
             "text": safe(title) or "Contexts → mechanisms → outcomes (width: studies)",
-            "font": {"size": 16},
+            "font": {"size": 20, "color": LABEL_INK},
         },
-        width=1300,
+        width=SANKEY_WIDTH,
         height=height,
-        font={"family": FONT, "size": 12},
-        margin={"l": 20, "r": 20, "t": 60, "b": 20},
+        font={"family": FONT, "size": SANKEY_FONT_PX, "color": LABEL_INK},
+        margin={"l": 16, "r": 16, "t": 60, "b": 16},
+        meta={"print_cm": PRINT_CM},
     )
     return fig
+
+
+def label_rows(node: Node) -> int:
+    """How many text lines a node's label takes, plus one for the gap to the next node."""
+    return sankey_label(node.name, node.n_studies).count("<br>") + 2
 
 
 def _cell_markers(matrix: Matrix, rows: list[str], columns: list[str], unit: str) -> go.Scatter:
