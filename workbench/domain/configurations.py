@@ -90,6 +90,7 @@ class CodedItem:
     group: str  # the excerpt or paragraph the coding falls in
     code: str
     kind: CodeKind
+    code_id: int
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class Candidate:
     outcome: str
     studies: tuple[str, ...]
     coding_ids: tuple[int, ...]
+    code_ids: tuple[int, int, int]  # the context, mechanism and outcome codes
 
     @property
     def n_studies(self) -> int:
@@ -114,18 +116,19 @@ def co_occurrences(items: Iterable[CodedItem]) -> list[Candidate]:
     groups: dict[str, list[CodedItem]] = {}
     for item in items:
         groups.setdefault(item.group, []).append(item)
-    found: dict[tuple[str, str, str], tuple[set[str], set[int]]] = {}
+    found: dict[tuple[int, int, int], tuple[tuple[str, str, str], set[str], set[int]]] = {}
     for members in groups.values():
         by_kind = {kind: [m for m in members if m.kind is kind] for kind in CodeKind}
         for c in by_kind[CodeKind.CONTEXT]:
             for m in by_kind[CodeKind.MECHANISM]:
                 for o in by_kind[CodeKind.OUTCOME]:
-                    studies, codings = found.setdefault((c.code, m.code, o.code), (set(), set()))
+                    key = (c.code_id, m.code_id, o.code_id)
+                    _names, studies, codings = found.setdefault(key, ((c.code, m.code, o.code), set(), set()))
                     studies.add(c.study)
                     codings.update((c.coding_id, m.coding_id, o.coding_id))
     candidates = [
-        Candidate(c, m, o, tuple(sorted(studies)), tuple(sorted(codings)))
-        for (c, m, o), (studies, codings) in found.items()
+        Candidate(*names, tuple(sorted(studies)), tuple(sorted(codings)), key)
+        for key, (names, studies, codings) in found.items()
     ]
     return sorted(
         candidates, key=lambda x: (-x.n_studies, -len(x.coding_ids), x.context, x.mechanism, x.outcome)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -15,8 +15,9 @@ from workbench.domain.configurations import (
     check_elements,
 )
 from workbench.domain.studies import short_citation
-from workbench.services.access import EDITORS, NotFound, require_member
-from workbench.services.errors import Conflict, Invalid
+from workbench.services.access import EDITORS, require_member
+from workbench.services.errors import Conflict, Invalid, NotFound
+from workbench.services.evidence import check_evidence, replace_evidence
 from workbench.store.audit import record
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, Role
@@ -183,8 +184,10 @@ def create_configuration(
     *,
     label: str = "",
     nested: bool = False,
+    evidence: Mapping[int, Sequence[int]] | None = None,
 ) -> int:
-    """Create a configuration from codes in their roles (checked by the domain rules); returns its id."""
+    """Create a configuration from codes in their roles (checked by the domain rules), with the codings
+    that support each code (``evidence``, by code id), in one transaction; returns its id."""
     if not statement.strip():
         raise Invalid("write the configuration's statement: in context C, M leads to O because …")
     with store.transaction() as session:
@@ -208,7 +211,20 @@ def create_configuration(
             session, action=AuditAction.CREATE, entity_type="configuration", entity_id=config.id,
             user_id=user.id, project_id=project_id, after=_snapshot(config),
         )  # fmt: skip
+        _attach(session, config, evidence or {}, user.id)
         return config.id
+
+
+def _attach(
+    session: Session, config: Configuration, evidence: Mapping[int, Sequence[int]], user_id: int
+) -> None:
+    elements = {element.code_id: element for element in config.elements}
+    unknown = set(evidence) - set(elements)
+    if unknown:
+        raise Invalid("evidence can only be attached to the codes chosen for the configuration")
+    for code_id, coding_ids in evidence.items():
+        element = elements[code_id]
+        replace_evidence(session, element, check_evidence(session, element.code, coding_ids), user_id)
 
 
 def update_configuration(

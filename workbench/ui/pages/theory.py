@@ -4,6 +4,7 @@ import streamlit as st
 
 from workbench.services import theory
 from workbench.ui import resources
+from workbench.ui.errors import reported
 from workbench.ui.widgets import require_project
 
 project = require_project()
@@ -15,10 +16,8 @@ with st.form("save_version", clear_on_submit=True):
     name = st.text_input("Name", placeholder="Initial programme theory / Refined / Final", key="version_name")
     description = st.text_area("What changed and why", height=80)
     if st.form_submit_button("Save version", type="primary", key="save_version_submit"):
-        try:
+        with reported():
             theory.save_version(store, user, project.id, name, description)
-        except ValueError as exc:
-            st.error(str(exc))
 
 versions = theory.list_versions(store, user, project.id)
 if not versions:
@@ -34,8 +33,9 @@ st.subheader("Compare")
 choices: dict[int | None, str] = {v.id: v.name for v in versions}
 choices[None] = theory.CURRENT
 left, right = st.columns(2)
-old = left.selectbox("From", list(choices), index=0, format_func=choices.get, key="compare_from")
-new = right.selectbox("To", list(choices), index=len(choices) - 1, format_func=choices.get, key="compare_to")
+ids = list(choices)
+old = left.selectbox("From", ids, index=0, format_func=lambda i: choices[i], key="compare_from")
+new = right.selectbox("To", ids, index=len(ids) - 1, format_func=lambda i: choices[i], key="compare_to")
 diff = theory.compare_versions(store, user, project.id, old, new)
 counts = f"{len(diff.added)} added, {len(diff.removed)} removed, {len(diff.changed)} changed"
 st.write(f"{counts}, {diff.unchanged} unchanged.")
