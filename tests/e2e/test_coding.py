@@ -19,6 +19,7 @@ pytestmark = pytest.mark.e2e
 
 SENTENCE = "Ward routines, staffing pressures and unclear role boundaries limited what PSWs could offer."
 CODE = "Others are safe, trusted or like me"
+FORUM = re.compile("Avery-Kimura et al")  # s04_online_forum: no other e2e test codes in it
 
 # Where the first and last characters of a phrase are on screen, after scrolling it into view; the
 # phrase may span several highlight segments, so the reader's text is searched as a whole.
@@ -38,9 +39,10 @@ PHRASE_POINTS = """(text, phrase) => {
   const [last, lastAt] = locate(at + phrase.length - 1);
   const range = document.createRange();
   range.setStart(first, firstAt); range.setEnd(last, lastAt + 1);
-  const reader = text.parentElement;  // the scrolling box: bring the phrase near its top
-  reader.scrollIntoView({ block: 'start' });
-  reader.scrollTop += range.getBoundingClientRect().top - reader.getBoundingClientRect().top - 40;
+  const reader = text.parentElement;  // the scrolling box: bring the phrase to its upper third,
+  reader.scrollIntoView({ block: 'center' });  // clear of the page's sticky header
+  reader.scrollTop += range.getBoundingClientRect().top - reader.getBoundingClientRect().top
+    - reader.clientHeight / 3;
   range.setStart(first, firstAt); range.setEnd(first, firstAt + 1);
   const a = range.getClientRects()[0];
   range.setStart(last, lastAt); range.setEnd(last, lastAt + 1);
@@ -100,7 +102,7 @@ def test_a_reviewer_selects_a_sentence_with_the_mouse_and_codes_it_as_a_mechanis
     highlight = page.locator(".seg.hl", has_text=SENTENCE)
     expect(highlight).to_have_count(1)
     expect(highlight).to_have_attribute("title", re.compile(f"mechanism: {CODE}"))
-    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("coded")
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("Coded 'Ward routines")
     page.get_by_text("Keyboard shortcuts").click()
     highlight.evaluate("segment => segment.scrollIntoView({ block: 'center' })")
     page.screenshot(path=str(artifacts / "coding.png"))
@@ -128,7 +130,7 @@ def test_a_selection_after_emoji_is_coded_by_a_number_key_at_the_exact_character
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     open_study(page, app_url, re.compile("Emoji 😀 first"))
     drag_select(page, phrase)
-    expect(page.get_by_test_id("stCaptionContainer").filter(has_text="Characters 41–")).to_be_visible()
+    expect(page.get_by_test_id("stText").filter(has_text="I felt accepted here.")).to_be_visible()
     page.keyboard.press("1")
     expect(page.locator(".seg.hl")).to_have_count(1)
     _text, (excerpt,) = my_coding(database_url, "emoji_study")
@@ -142,4 +144,28 @@ def test_a_selection_after_emoji_is_coded_by_a_number_key_at_the_exact_character
     page.keyboard.press("Control+z")
     expect(page.locator(".seg.hl")).to_have_count(0)
     assert my_coding(database_url, "emoji_study")[1] == []
+    page.close()
+
+
+def test_a_reviewer_codes_two_passages_in_a_row_and_stays_in_the_study(app_url, database_url, browser):
+    first = "The moderation policy mattered here."
+    second = "The forum's constant availability was valued, particularly at night."
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    open_study(page, app_url, FORUM)
+    drag_select(page, first)
+    expect(page.get_by_test_id("stText").filter(has_text=first)).to_be_visible()
+    page.keyboard.press("1")  # code it with the reviewer's first shortcut code
+    expect(page.locator(".seg.hl", has_text=first)).to_have_count(1)
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("Coded 'The moderation policy")
+
+    drag_select(page, second)  # the next selection, right after coding: still in the same study
+    expect(page.get_by_test_id("stText").filter(has_text=second)).to_be_visible()
+    page.keyboard.press("1")
+    expect(page.locator(".seg.hl", has_text=second)).to_have_count(1)
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("Coded 'The forum's constant")
+    expect(page.get_by_role("combobox", name="Study")).to_have_value(FORUM)
+    expect(page.locator(".seg.hl", has_text=first)).to_have_count(1)
+
+    _text, excerpts = my_coding(database_url, "s04_online_forum")
+    assert {first, second} <= {e.text for e in excerpts}
     page.close()

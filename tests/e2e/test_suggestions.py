@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from workbench.domain.offsets import Utf16Index
-from workbench.domain.suggestions import overlap
+from workbench.domain.suggestions import overlap, page_count, score_cut
 from workbench.services import coding, projects
 from workbench.services.demo import DEMO_PROJECT
 from workbench.services.studies import list_studies
@@ -98,9 +98,7 @@ def test_a_reviewer_accepts_one_suggested_span_and_rejects_another_for_good(
     page.get_by_label("Reason to reject (optional)").fill("only describes the setting")
     page.screenshot(path=str(artifacts / "suggestions.png"))
     page.get_by_role("button", name="Reject").click()
-    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(
-        "Rejected the suggestion", timeout=15_000
-    )
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("Rejected '", timeout=15_000)
     expect(segment(page, text, rejected)).to_have_count(0)
     assert stored(database_url, rejected) == ([], [Decision.REJECTED])
 
@@ -109,4 +107,34 @@ def test_a_reviewer_accepts_one_suggested_span_and_rejects_another_for_good(
     expect(page.locator(".reader .seg.sg").first).to_be_visible()
     expect(segment(page, text, rejected)).to_have_count(0)
     expect(segment(page, text, accepted)).to_have_count(0)
+    page.close()
+
+
+SCROLL_READER_TO = """(seg) => {
+  const box = seg.closest('.text').parentElement;
+  box.scrollTop += seg.getBoundingClientRect().top - box.getBoundingClientRect().top - 150;
+}"""
+
+
+def test_the_reader_draws_the_best_few_suggestions_per_page_by_default(
+    app_url, database_url, browser, artifacts
+):
+    store = Store.open(database_url)
+    try:
+        project_id = projects.project_id_by_name(store, USER, DEMO_PROJECT)
+        study_id = next(s.id for s in list_studies(store, USER, project_id) if s.key == "s12_diabetes_groups")
+        view = coding.document_view(store, USER, study_id)
+        found = suggest_for_study(store, USER, study_id)
+    finally:
+        store.dispose()
+    cut = score_cut([s.score for s in found], page_count(len(view.text), view.page_starts), 3)
+    best = [s for s in found if s.score >= cut]
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    open_study(page, app_url, re.compile("Subramanian et al"))
+    expect(page.get_by_role("combobox", name="Best suggestions")).to_have_value("3 per page")
+    marks = page.locator(".reader .sg-mark")
+    expect(marks).to_have_count(len(best))
+    assert len(best) <= len(found) // 2, "a few per page, not every sentence"
+    page.locator(".reader .seg.sg").first.evaluate(SCROLL_READER_TO)  # the reader only, not the page
+    page.screenshot(path=str(artifacts / "coding-default-threshold.png"))
     page.close()

@@ -224,7 +224,7 @@ def test_only_editors_may_decide_and_only_members_may_look(store, project):
 def test_accepting_refuses_a_span_past_the_text_an_unknown_code_or_model(store, project):
     s = suggestion_queue(store, OWNER, project, limit=1)[0]
     code = s.codes[0].code_id
-    with pytest.raises(ValueError, match="is not a span"):
+    with pytest.raises(ValueError, match="past its end"):
         accept_suggestion(store, OWNER, s.document_id, s.start, 10**9, [code], "inductive", None)
     with pytest.raises(NotFound):
         accept_suggestion(store, OWNER, s.document_id, s.start, s.end, [10**6], "inductive", None)

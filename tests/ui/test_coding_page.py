@@ -90,7 +90,10 @@ def test_a_reviewer_selects_a_sentence_and_codes_it_as_a_mechanism(demo_store, m
     at.text_area(key="coding_memo").input("ward routine limits the mechanism")
     at.button(key="code_selection").click().run()
     assert not at.exception
-    assert at.success[0].value.startswith("coded")
+    message = at.success[0].value.replace("\\", "")  # the page escapes Markdown
+    assert (
+        message == "Coded 'Ward routines, staffing pressures and…' with Others are safe, trusted or like me."
+    )
     start = view.text.index(SENTENCE)
     (excerpt,) = [e for e in coding.document_view(store, REVIEWER, s01).excerpts if e.start == start]
     assert (excerpt.end, excerpt.text, excerpt.memo) == (
@@ -112,13 +115,32 @@ def test_a_number_key_codes_the_selection_and_ctrl_z_undoes_and_redoes_it(demo_s
     text = coding.document_view(store, REVIEWER, s01).text
     at = select(at, text, SENTENCE)
     at = reader_event(at, "command", {"action": "apply", "slot": 1, "start": None, "end": None})
-    assert not at.exception and at.success[0].value.startswith("coded")
+    assert not at.exception and at.success[0].value.startswith("Coded 'Ward routines")
     coded = [e for e in coding.document_view(store, REVIEWER, s01).excerpts if e.text == SENTENCE]
     assert len(coded) == 1 and coded[0].codings[0].coder == REVIEWER
     at = reader_event(at, "command", {"action": "undo"})
     assert not [e for e in coding.document_view(store, REVIEWER, s01).excerpts if e.text == SENTENCE]
     reader_event(at, "command", {"action": "undo"})
     assert [e for e in coding.document_view(store, REVIEWER, s01).excerpts if e.text == SENTENCE]
+
+
+def test_two_passages_coded_in_a_row_stay_in_the_chosen_study(demo_store, monkeypatch):
+    url, store, project_id = demo_store
+    at = open_coding(url, monkeypatch)
+    s04 = study_id(store, project_id, "s04_online_forum")
+    assert at.selectbox(key="coding_study").value != s04, "the page does not open on s04 by itself"
+    at.selectbox(key="coding_study").set_value(s04).run()
+    text = coding.document_view(store, REVIEWER, s04).text
+    phrases = [
+        "The moderation policy mattered here.",
+        "The forum's constant availability was valued, particularly at night.",
+    ]
+    for phrase in phrases:
+        at = select(at, text, phrase)
+        at = reader_event(at, "command", {"action": "apply", "slot": 1, "start": None, "end": None})
+        assert not at.exception and at.selectbox(key="coding_study").value == s04
+    coded = coding.document_view(store, REVIEWER, s04).excerpts
+    assert set(phrases) <= {e.text for e in coded if any(c.coder == REVIEWER for c in e.codings)}
 
 
 def test_clicking_a_highlight_shows_its_codings_and_a_removal_can_be_undone(demo_store, monkeypatch):

@@ -64,7 +64,7 @@ def test_opening_an_excerpt_goes_to_the_coding_page_with_its_study(app, demo_url
     store.dispose()
     assert at.title[0].value == "Coding"
     assert at.selectbox(key="coding_study").value == evidence.study_id
-    assert any(f"Characters {evidence.start}" in c.value for c in at.caption), "the excerpt is shown"
+    assert at.subheader[-1].value == "Excerpt" and evidence.quote in [t.value for t in at.text], "shown"
 
 
 def test_a_reviewer_filter_limits_the_drill_down_to_that_reviewer(app):

@@ -12,8 +12,8 @@ from streamlit.testing.v1 import AppTest
 
 from workbench.domain.configurations import CodingMode
 from workbench.domain.offsets import Utf16Index
-from workbench.domain.suggestions import labelled_as
-from workbench.services import coding, suggestion_jobs
+from workbench.domain.suggestions import labelled_as, page_count, score_cut
+from workbench.services import coding, preferences, suggestion_jobs
 from workbench.services.access import ensure_user
 from workbench.services.suggestions import Suggestion, suggest_for_study, train_model
 from workbench.store.enums import CodingOrigin, Decision, Role
@@ -57,11 +57,16 @@ def click_suggestion(at: AppTest, text: str, s: Suggestion) -> AppTest:
     return reader_event(at, "suggestion", {"start": start, "end": end})
 
 
-def open_study(url: str, monkeypatch, store, project_id: int, key: str = "s01_acute_ward"):
-    """The Coding page on a demo study, with the study's text and the suggestions the service makes."""
+def open_study(
+    url: str, monkeypatch, store, project_id: int, key: str = "s01_acute_ward", every: bool = True
+):
+    """The Coding page on a demo study, with the study's text and the suggestions the service makes;
+    with ``every``, the reader is set to draw all of them, not the best few per page."""
     sid = study_id(store, project_id, key)
     at = open_coding(url, monkeypatch)
     at.selectbox(key="coding_study").set_value(sid).run()
+    if every:
+        at.selectbox(key="sg_per_page").set_value(0).run()
     text = coding.document_view(store, REVIEWER, sid).text
     return at, sid, text, suggest_for_study(store, REVIEWER, sid)
 
@@ -116,8 +121,10 @@ def test_filters_keep_the_suggestions_of_one_kind_code_and_score(demo_store, mon
     proposing = [utf16(text, s) for s in found if any(c.code_id == code for c in s.codes)]
     assert proposing and sorted(shown_spans(at)) == sorted(proposing)
     at.selectbox(key="sg_filter_code").set_value(None)
-    at.slider(key="sg_min_score").set_value(0.5).run()
-    assert sorted(shown_spans(at)) == sorted(utf16(text, s) for s in found if s.score >= 0.5)
+    at.selectbox(key="sg_per_page").set_value(1).run()
+    cut = score_cut([s.score for s in found], page_count(len(text)), 1)
+    best = [utf16(text, s) for s in found if s.score >= cut]
+    assert 0 < len(best) < len(found) and sorted(shown_spans(at)) == sorted(best)
 
 
 def test_clicking_a_suggestion_shows_its_scores_reasons_and_suggested_codes(demo_store, monkeypatch):
@@ -185,6 +192,8 @@ def test_edit_then_accept_codes_a_reselected_range_with_other_codes(demo_store, 
     start, end = top.start, top.start + len(top.text) // 2  # a shorter range, selected in the text
     index = Utf16Index(text)
     at = reader_event(at, "selection", {"start": index.to_utf16(start), "end": index.to_utf16(end)})
+    assert top.text[: len(top.text) // 2].strip()[:20] in " ".join(t.value for t in at.text)
+    at.toggle(key="coding_show_offsets").set_value(True).run()  # to nudge the span by a character
     keys = f"reader_sg_{top.document_id}_{top.start}_{top.end}"
     assert (at.number_input(key=f"{keys}_start").value, at.number_input(key=f"{keys}_end").value) == (
         start,
@@ -210,7 +219,7 @@ def test_a_rejected_suggestion_leaves_the_reader_and_never_comes_back(demo_store
         "background"
     )
     at.button(key="sg_reject").click().run()
-    assert not at.exception and at.success[0].value.startswith("Rejected the suggestion")
+    assert not at.exception and at.success[0].value.startswith("Rejected '")
     assert utf16(text, second) not in shown_spans(at) and open_span(at) is None
     with store.transaction() as session:
         decision = session.scalar(select(SuggestionDecision))
@@ -238,7 +247,7 @@ def test_the_queue_opens_a_suggestion_in_the_reader(demo_store, monkeypatch):
     first.click().run()
     assert not at.exception
     assert [t.value for t in at.title] == ["Coding"] and at.subheader[0].value == "Suggestion"
-    assert any(c.value.startswith(f"Characters {start}–{end} · score ") for c in at.caption)
+    assert any(c.value.startswith("score ") and "haracters" not in c.value for c in at.caption)
     with store.transaction() as session:
         index = Utf16Index(session.get(Document, document_id).text)
     assert reader_payload(at)["doc"] == document_id
@@ -270,3 +279,26 @@ def test_escape_in_the_reader_closes_the_open_suggestion(demo_store, monkeypatch
     assert open_span(at) == utf16(text, found[0])
     at = reader_event(at, "command", {"action": "clear"})
     assert open_span(at) is None and at.subheader[0].value == "Selection"
+
+
+def test_the_reader_shows_the_best_three_suggestions_per_page_by_default(demo_store, monkeypatch):
+    url, store, project_id = demo_store
+    at, _sid, text, found = open_study(url, monkeypatch, store, project_id, every=False)
+    assert at.selectbox(key="sg_per_page").value == 3
+    cut = score_cut([s.score for s in found], page_count(len(text)), 3)
+    best = [utf16(text, s) for s in found if s.score >= cut]
+    assert 0 < len(best) < len(found) // 2, "a few per page, not every sentence"
+    assert sorted(shown_spans(at)) == sorted(best)
+
+
+def test_the_reviewers_choice_of_how_many_suggestions_is_remembered_in_the_next_session(
+    demo_store, monkeypatch
+):
+    url, store, project_id = demo_store
+    at, *_rest = open_study(url, monkeypatch, store, project_id, every=False)
+    at.selectbox(key="sg_per_page").set_value(5).run()
+    assert not at.exception and preferences.suggestions_per_page(store, REVIEWER) == 5
+    again, _sid, text, found = open_study(url, monkeypatch, store, project_id, every=False)  # a new session
+    assert again.selectbox(key="sg_per_page").value == 5
+    cut = score_cut([s.score for s in found], page_count(len(text)), 5)
+    assert sorted(shown_spans(again)) == sorted(utf16(text, s) for s in found if s.score >= cut)

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from workbench.services import demo, suggestion_jobs
 from workbench.services.database import upgrade_database
+from workbench.services.studies import list_studies
 from workbench.store.db import Store
 from workbench.store.enums import CodingOrigin, Decision
 from workbench.store.models import Coding, SuggestionDecision
@@ -61,7 +62,8 @@ def test_accepting_on_the_page_codes_the_span_as_a_suggestion(page, store):
     first = cards(page)[0]
     button(page, "Accept").click().run()
     assert not page.exception
-    assert page.toast[0].value.startswith("Coded ")
+    toast = page.toast[0].value.replace("\\", "")  # escaped Markdown
+    assert toast.startswith("Coded '") and " with 2 codes." in toast and "[" not in toast, toast
     assert cards(page)[0] != first
     with store.transaction() as session:
         coding = session.scalar(select(Coding).where(Coding.origin == CodingOrigin.SUGGESTION))
@@ -77,6 +79,16 @@ def test_rejecting_on_the_page_keeps_the_reason_and_hides_the_span(page, store):
     with store.transaction() as session:
         decision = session.scalar(select(SuggestionDecision))
         assert (decision.decision, decision.reason) == (Decision.REJECTED, "only background")
+
+
+def test_the_study_filter_keeps_the_queue_to_the_chosen_study(page, store):
+    rows = list_studies(store, USER, 1)
+    forum = next(r for r in rows if r.key == "s04_online_forum")
+    page.selectbox(key="sg_study").set_value(forum.id).run()
+    assert not page.exception
+    headers = [m.value for m in page.markdown if "· score **" in m.value]
+    assert headers and all(h.startswith(f"**{plain(forum.citation)}**") for h in headers)
+    assert any("in this study" in c.value for c in page.caption)
 
 
 def test_retrain_trains_a_model_and_the_page_then_shows_its_held_out_figures(page, store):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,3 +100,25 @@ def labelled_as(labels: dict[str, float], kind: str) -> bool:
 def clamp(value: float) -> float:
     """A score forced into [0, 1]."""
     return 0.0 if value < 0.0 else 1.0 if value > 1.0 else float(value)
+
+
+PAGE_CHARS = 3000  # a printed page of about 500 words: the page of a text without page marks
+PER_PAGE = 3  # how many suggestions per page the reader shows until the reviewer chooses otherwise
+
+
+def page_count(length: int, page_starts: Sequence[int] = ()) -> int:
+    """How many pages a document has: its page marks (PDF), else one per ``PAGE_CHARS`` characters."""
+    if page_starts:
+        return len(page_starts)
+    return max(1, -(-length // PAGE_CHARS))
+
+
+def score_cut(scores: Iterable[float], pages: int, per_page: int) -> float:
+    """The lowest score still shown when showing the best ``per_page`` suggestions per page on
+    average (the best ``pages * per_page`` of the document; ties at the cut are all shown);
+    ``per_page`` 0 shows all of them (cut 0)."""
+    ranked = sorted(scores, reverse=True)
+    budget = pages * per_page
+    if per_page <= 0 or budget >= len(ranked):
+        return 0.0
+    return ranked[budget - 1] if budget > 0 else 1.0

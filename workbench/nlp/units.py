@@ -6,6 +6,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from enum import IntEnum
+from itertools import pairwise
 
 
 class Section(IntEnum):
@@ -45,7 +46,8 @@ _HEADINGS = [
     (Section.CONCLUSION, r"conclusions?|implications|recommendations"),
     (
         Section.BACK,
-        r"references|bibliography|acknowledge?ments?|funding|declarations?|"
+        r"references|reference list|references cited|literature cited|works cited|bibliography|"
+        r"acknowledge?ments?|funding|declarations?|"
         r"conflicts? of interest|competing interests|appendix",
     ),
 ]
@@ -135,9 +137,106 @@ class Unit:
     heading: bool
 
 
+_YEAR = r"(?:19|20)\d{2}[a-z]?"
+_CAPTION = re.compile(
+    r"^(?:supplementary\s+|online\s+)?(?:fig(?:ure)?s?\.?|table|box|chart|exhibit)\s*[A-Z]?\d+[a-z]?\b", re.I
+)
+_REFERENCE = (
+    re.compile(r"\bdoi\s*[:.]?\s*10\.\d|\bdoi\.org/|\bhttps?://|\bwww\.", re.I),  # a DOI or a link
+    re.compile(rf"^\[?\d{{1,3}}[\].)]\s+[A-Z].*\b{_YEAR}\b"),  # "12. Smith J, ... 2019"
+    re.compile(rf"^[A-Z][\w'’-]+,?\s+(?:[A-Z]\.?-?\s?){{1,3}}[,.;&].*\b{_YEAR}\b"),  # "Smith, J. A. (2019)"
+    re.compile(r"\b\d+\s*\(\d+\)\s*[:,]\s*\d+"),  # volume(issue):pages
+)
+_MID_CITATION = re.compile(rf"^(?:et\s+al\b|al\.|{_YEAR}\s*[)\];,]|\(\s*{_YEAR}\b|[;,)\]])")
+_CITATION_END = re.compile(rf"(?:et\s+al\.?|\b{_YEAR}|\[\d+(?:[,–-]\s*\d+)*\])\)?[.,;]?\s*$")
+_QUOTE_MARKS = re.compile(r"[\"“”]")
+
+
+def is_caption(text: str) -> bool:
+    """True for a figure or table caption ("Figure 1. ...", "Table 2: ...") or a sentence opening on one."""
+    return _CAPTION.match(text.lstrip()) is not None
+
+
+def looks_like_reference(text: str) -> bool:
+    """True for a reference-list entry ("Smith, J. (2019). Title. Journal, 12(3), 45-67."), a line
+    with a DOI or a link, or a numbered entry with a year."""
+    stripped = text.strip()
+    return any(pattern.search(stripped) for pattern in _REFERENCE)
+
+
+def starts_mid_citation(text: str) -> bool:
+    """True for a fragment that starts inside a citation: "et al., 2019) found ...", "2019) ..."."""
+    return _MID_CITATION.match(text.lstrip()) is not None
+
+
+def _starts_lowercase(text: str) -> bool:
+    stripped = text.lstrip()
+    return bool(stripped) and stripped[0].islower()
+
+
+def continues_citation(text: str, start: int) -> bool:
+    """True when the text at ``start`` goes on in lowercase right after a citation ("(Smith et al.,
+    2019) found that ..."): a fragment cut off from the sentence the citation sits in."""
+    return (
+        _starts_lowercase(text[start : start + 2])
+        and _CITATION_END.search(text, max(0, start - 80), start) is not None
+    )
+
+
+def _rejoin(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentences with the wrong breaks undone: one that starts mid-citation or in lowercase continues
+    the one before it in the same paragraph ("Smith et al. (2019) showed ...")."""
+    out: list[tuple[int, int]] = []
+    for start, end in sentences:
+        piece = text[start:end]
+        wrong = starts_mid_citation(piece) or _starts_lowercase(piece)
+        if out and wrong and not _PARAGRAPH.search(text, out[-1][0], start):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def _balanced(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``[start, end)`` cut at its quotation marks when they do not pair up, so that no piece runs
+    across the edge of a quotation (short quotations are not cut at their edges otherwise)."""
+    marks = [m.start() for m in _QUOTE_MARKS.finditer(text, start, end)]
+    chars = "".join(text[i] for i in marks)
+    if chars.count('"') % 2 == 0 and chars.count("“") == chars.count("”"):
+        return [(start, end)]
+    edges = [start, *marks, end]
+    return [trim(text, a, b) for a, b in pairwise(edges)]
+
+
+MAX_ENTRY_CHARS = 400  # a caption or a reference entry fits on a line this long; longer lines are prose
+
+
+def _line(text: str, start: int, end: int) -> str:
+    """The line around ``[start, end)``, or just the span when that line is a long paragraph."""
+    first = text.rfind("\n", 0, start) + 1
+    last = text.find("\n", end)
+    line = text[first : last if last >= 0 else len(text)]
+    return line if len(line) <= MAX_ENTRY_CHARS else text[start:end]
+
+
+def _not_evidence(text: str, start: int, end: int) -> bool:
+    """Text outside quotations never worth suggesting: captions and reference entries (judged by
+    their whole line, since the sentence splitter cuts "Figure 1. Trust ..." after "1."), and
+    fragments cut off inside or right after a citation."""
+    line = _line(text, start, end)
+    return (
+        is_caption(line)
+        or looks_like_reference(line)
+        or starts_mid_citation(text[start:end])
+        or continues_citation(text, start)
+    )
+
+
 def split_units(text: str, sentences: list[tuple[int, int]], quotations: list[Quotation]) -> list[Unit]:
     """Cut sentences at quotation and attribution edges, trim them, and tag each piece with its
-    quotation, paragraph and section; attributions themselves are dropped."""
+    quotation, paragraph and section; attributions, captions, reference entries and fragments cut
+    off mid-sentence are dropped, and no piece crosses the edge of a quotation."""
+    sentences = _rejoin(text, sentences)
     cuts = sorted(
         {q.start for q in quotations} | {q.end for q in quotations} | {q.attribution_end for q in quotations}
     )
@@ -160,7 +259,13 @@ def split_units(text: str, sentences: list[tuple[int, int]], quotations: list[Qu
             heading = looks_like_heading(text[start:end])
             opened = heading_section(text[start:end]) if heading else None
             section = opened if opened is not None else section
-            units.append(Unit(start, end, quote_index if inside else -1, paragraph, section, heading))
+            if inside:
+                units.append(Unit(start, end, quote_index, paragraph, section, heading))
+                continue
+            for part_start, part_end in _balanced(text, start, end):
+                if part_end > part_start and not _not_evidence(text, part_start, part_end):
+                    part_heading = heading and (part_start, part_end) == (start, end)
+                    units.append(Unit(part_start, part_end, -1, paragraph, section, part_heading))
     return units
 
 

@@ -244,7 +244,7 @@ def _project_codes(session: Session, project_id: int, code_ids: Sequence[int]) -
     codes = {c.id: c for c in session.scalars(select(Code).where(Code.id.in_(list(code_ids))))}
     wrong = [i for i in code_ids if i not in codes or codes[i].project_id != project_id]
     if wrong:
-        raise NotFound(f"codes {wrong} are not in this project's codebook")
+        raise NotFound(f"{len(wrong)} of the chosen codes are no longer in the codebook; pick again")
     return codes
 
 
@@ -278,11 +278,12 @@ def code_span(
             0, excerpt.id, start, end, 0, "", user.id, CodingMode(mode), CodingOrigin.HUMAN,
             theory_reference.strip(),
         )  # fmt: skip
-        created = tuple(
+        added = (
             writer.add_coding(excerpt, codes[code_id], template)
             for code_id in dict.fromkeys(code_ids)
             if code_id not in present
         )
+        created = tuple(c for c in added if c is not None)  # None: a concurrent request coded it first
         memos = (writer.add_memo(excerpt, memo.strip()),) if memo.strip() else ()
         return CodingAction(ActionKind.CODED, document.id, created, memos)
 

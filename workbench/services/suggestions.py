@@ -226,17 +226,22 @@ def suggestion_queue(
     kind: str | None = None,
     code: int | None = None,
     limit: int = 50,
+    study: int | None = None,
 ) -> list[Suggestion]:
-    """The project's suggestions across studies, best first; ``kind`` keeps those labelled with
-    that kind (its score is at least 0.5, or the highest), ``code`` those proposing that code."""
+    """The project's suggestions across studies (or in the one ``study``), best first; ``kind``
+    keeps those labelled with that kind (its score is at least 0.5, or the highest), ``code`` those
+    proposing that code."""
     if kind is not None and kind not in KINDS:
         raise Invalid(f"kind must be one of {', '.join(KINDS)}")
     with store.transaction() as session:
         require_member(session, project_id, username)
         codebook = cache.project_codebook(session, project_id)
-        studies = list(
-            session.scalars(select(Study).where(Study.project_id == project_id).order_by(Study.key))
-        )
+        chosen = select(Study).where(Study.project_id == project_id)
+        if study is not None:
+            chosen = chosen.where(Study.id == study)
+        studies = list(session.scalars(chosen.order_by(Study.key)))
+        if study is not None and not studies:
+            raise NotFound("that study is not in this project (deleted meanwhile?)")
         model, documents = latest_model(session, project_id), _documents(session, studies)
         names = _code_names(session, project_id)
         key = cache.store_key(session)
@@ -267,7 +272,7 @@ def _document(session: Session, document_id: int, username: str, roles: tuple[Ro
 
 def _check_span(document: Document, start: int, end: int) -> None:
     if not 0 <= start < end <= len(document.text):
-        raise Invalid(f"[{start}, {end}) is not a span of this document ({len(document.text)} characters)")
+        raise Invalid("that passage is not in the study's text (empty, or past its end); select it again")
 
 
 def _model_row(session: Session, project_id: int, version: int | None) -> SuggestionModel | None:
@@ -329,7 +334,7 @@ def _codes(session: Session, project_id: int, code_ids: Sequence[int]) -> list[C
     codes = list(session.scalars(select(Code).where(Code.project_id == project_id, Code.id.in_(code_ids))))
     missing = sorted(set(code_ids) - {c.id for c in codes})
     if missing:
-        raise NotFound(f"codes {missing} are not in this project")
+        raise NotFound(f"{len(missing)} of the chosen codes are no longer in the codebook; pick again")
     return sorted(codes, key=lambda c: list(code_ids).index(c.id))
 
 

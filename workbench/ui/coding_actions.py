@@ -13,7 +13,6 @@ import streamlit as st
 
 from workbench.domain.configurations import CodingMode
 from workbench.domain.spans import SpanError
-from workbench.services.access import NotFound, PermissionDenied
 from workbench.services.coding import (
     CodeOption,
     CodingAction,
@@ -24,14 +23,16 @@ from workbench.services.coding import (
     undo,
     update_coding,
 )
+from workbench.services.errors import ServiceError
 from workbench.store.db import Store
 from workbench.ui import state
 from workbench.ui.components.reader import ReaderCommand, ReaderEvents
+from workbench.ui.passages import describe
 
 CODES, MODE, MEMO, THEORY = "coding_codes", "coding_mode", "coding_memo", "coding_theory"
 THEORY_MODES = (CodingMode.DEDUCTIVE, CodingMode.RETRODUCTIVE)
 SHORTCUTS = 9
-_FAILURES = (SpanError, NotFound, PermissionDenied, StaleCoding, ValueError)
+_FAILURES = (SpanError, ServiceError, StaleCoding, ValueError)
 
 
 def shortcut_codes(options: list[CodeOption]) -> list[CodeOption]:
@@ -132,5 +133,7 @@ class CodingActions:
             state.set_coding_notice("error", "Nothing changed: those codes are already on that excerpt.")
             return None
         state.set_last_coding_action(action)
-        state.set_coding_notice("success", prefix + action.describe())
+        view = state.shown_document_view(action.document_id)
+        text, pages = (view.text, view.page_starts) if view is not None else (None, ())
+        state.set_coding_notice("success", prefix + describe(action, text, pages))
         return action

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import streamlit as st
@@ -15,6 +17,7 @@ from workbench.services.coding import (
     document_revision,
     document_view,
 )
+from workbench.services.studies import StudyRow
 from workbench.store.db import Store
 from workbench.ui import state
 from workbench.ui.coding_actions import (
@@ -27,6 +30,7 @@ from workbench.ui.coding_actions import (
     edit_keys,
     shortcut_codes,
 )
+from workbench.ui.passages import describe, page_label
 from workbench.ui.text import plain
 
 
@@ -36,6 +40,14 @@ def _short(text: str, limit: int = 400) -> str:
 
 def _mode_label(mode: CodingMode) -> str:
     return mode.value.capitalize()
+
+
+def study_labels(studies: Sequence[StudyRow]) -> dict[int, str]:
+    """The study picker's labels by study id: citation and title only, nothing that coding changes
+    (the browser sends the label back, so a label that changed would lose the chosen study)."""
+    labels = {r.id: f"{r.citation or r.key}: {r.title[:90]}" for r in studies}
+    seen = Counter(labels.values())
+    return {r.id: f"{labels[r.id]} [{r.key}]" if seen[labels[r.id]] > 1 else labels[r.id] for r in studies}
 
 
 def load_view(store: Store, username: str, study_id: int) -> DocumentView:
@@ -77,7 +89,7 @@ class CodingDesk:
         if selection is None:
             st.caption("Select text in the study to code it; click a highlight to see its codings.")
         else:
-            st.caption(f"Characters {selection.start}–{selection.end} ({selection.end - selection.start})")
+            st.caption(self._where(selection.start, selection.end))
             st.text(_short(self.view.text[selection.start : selection.end]))
         if not self.can_code:
             st.info("Stakeholders can read the coding but not change it.")
@@ -102,7 +114,8 @@ class CodingDesk:
         right.button("Undo", key="coding_undo", on_click=self.actions.undo_last, disabled=last is None,
                      width="stretch", help="Ctrl+Z in the reader does the same")  # fmt: skip
         if last is not None:
-            st.caption(f"Last action: {plain(last.describe())}")
+            text = self.view.text if last.document_id == self.view.document_id else None
+            st.caption("Last action: " + plain(describe(last, text, self.view.page_starts)))
 
     def excerpt_panel(self, excerpt_ids: list[int]) -> None:
         """The codings of the clicked excerpts, with edit and remove for those the user may change."""
@@ -114,8 +127,7 @@ class CodingDesk:
             self._excerpt(excerpt)
 
     def _excerpt(self, excerpt: ExcerptView) -> None:
-        page = f", page {excerpt.page}" if excerpt.page else ""
-        st.caption(f"Characters {excerpt.start}–{excerpt.end}{page}")
+        st.caption(self._where(excerpt.start, excerpt.end))
         st.text(_short(excerpt.text))
         if excerpt.memo:
             st.caption(f"Memo: {plain(excerpt.memo)}")
@@ -138,6 +150,14 @@ class CodingDesk:
         save.button("Save", key=f"save_{suffix}", on_click=self.actions.save, args=(coding,), width="stretch")
         remove.button("Remove", key=f"remove_{suffix}", on_click=self.actions.remove, args=(coding.id,),
                       width="stretch")  # fmt: skip
+
+    def _where(self, start: int, end: int) -> str:
+        """Where a passage is, in words: its page and length (its offsets only when asked for)."""
+        words = len(self.view.text[start:end].split())
+        parts = [page_label(start, self.view.page_starts).capitalize(), f"{words} word{'s' * (words != 1)}"]
+        if state.show_offsets():
+            parts.append(f"characters {start}–{end}")
+        return " · ".join(p for p in parts if p)
 
     def shortcut_help(self) -> None:
         """The keyboard shortcuts, with the codes on keys 1-9."""

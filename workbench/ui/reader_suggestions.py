@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
 
 from workbench.domain.configurations import CodingMode
-from workbench.domain.suggestions import KINDS, labelled_as
-from workbench.services.access import NotFound, PermissionDenied
+from workbench.domain.suggestions import KINDS, PAGE_CHARS, labelled_as, page_count, score_cut
+from workbench.domain.suggestions import PER_PAGE as DEFAULT_PER_PAGE
 from workbench.services.coding import DocumentView
+from workbench.services.errors import ServiceError
+from workbench.services.preferences import PER_PAGE_CHOICES, set_suggestions_per_page, suggestions_per_page
 from workbench.services.suggestions import (
     Suggestion,
     accept_suggestion,
@@ -22,10 +24,12 @@ from workbench.store.db import Store
 from workbench.ui import state
 from workbench.ui.coding_actions import CodingActions
 from workbench.ui.components.reader import ReaderCommand, ReaderEvents, SuggestionLayer, suggestion_layer
+from workbench.ui.errors import reported
+from workbench.ui.passages import passage
 
-SHOW, KIND, CODE, MIN_SCORE = "sg_show", "sg_filter_kind", "sg_filter_code", "sg_min_score"
+SHOW, KIND, CODE, PER_PAGE = "sg_show", "sg_filter_kind", "sg_filter_code", "sg_per_page"
 PRESELECTED = 2  # how many of a suggestion's codes its accept form starts with
-_FAILURES = (ValueError, NotFound, PermissionDenied)
+_FAILURES = (ValueError, ServiceError)
 
 
 def preselected_codes(s: Suggestion, known: Collection[int]) -> list[int]:
@@ -33,36 +37,55 @@ def preselected_codes(s: Suggestion, known: Collection[int]) -> list[int]:
     return [c.code_id for c in s.codes if c.code_id in known][:PRESELECTED]
 
 
+def _per_page_label(per_page: int) -> str:
+    return "all" if per_page == 0 else f"{per_page} per page"
+
+
 @dataclass(frozen=True)
 class SuggestionFilters:
     """Which suggestions the reader shows: none when ``show`` is off, else those of ``kind``
-    (see :func:`labelled_as`), proposing ``code``, and scoring at least ``min_score``."""
+    (see :func:`labelled_as`) proposing ``code``, and of those the best ``per_page`` per page of
+    text (see :func:`score_cut`; 0 shows them all)."""
 
     show: bool
     kind: str | None = None
     code: int | None = None
-    min_score: float = 0.0
+    per_page: int = DEFAULT_PER_PAGE
 
-    def keeps(self, s: Suggestion) -> bool:
-        """True when the suggestion passes every filter."""
-        return (
-            self.show
-            and s.score >= self.min_score
-            and (self.kind is None or labelled_as(s.labels, self.kind))
-            and (self.code is None or any(c.code_id == self.code for c in s.codes))
+    def matches(self, s: Suggestion) -> bool:
+        """True when the suggestion is of the chosen kind and proposes the chosen code."""
+        return (self.kind is None or labelled_as(s.labels, self.kind)) and (
+            self.code is None or any(c.code_id == self.code for c in s.codes)
         )
 
+    def cut(self, suggestions: Sequence[Suggestion], pages: int) -> float:
+        """The lowest score shown among ``suggestions`` (those matching) in a text of ``pages``."""
+        return score_cut([s.score for s in suggestions if self.matches(s)], pages, self.per_page)
 
-def suggestion_filters(paths: dict[int, str]) -> SuggestionFilters:
-    """The "Show suggestions" toggle and the filters by kind, code and score, above the reader."""
-    toggle, kind_box, code_box, score_box = st.columns([1.7, 1.2, 1.8, 1.1], vertical_alignment="bottom")
-    show = toggle.toggle("Show suggestions", value=True, key=SHOW)
+
+def _remember_per_page(store: Store, username: str) -> None:
+    with reported():
+        set_suggestions_per_page(store, username, int(st.session_state[PER_PAGE]))
+
+
+def suggestion_filters(store: Store, username: str, paths: dict[int, str]) -> SuggestionFilters:
+    """The "Suggestions" toggle and the filters by kind, code and how many per page, above the
+    reader; how many per page is the reviewer's saved choice, and a change is saved for next time."""
+    if PER_PAGE not in st.session_state:
+        st.session_state[PER_PAGE] = suggestions_per_page(store, username)
+    toggle, kind_box, code_box, score_box = st.columns([1.4, 1.0, 1.5, 1.3], vertical_alignment="bottom")
+    show = toggle.toggle("Suggestions", value=True, key=SHOW)
     kind = kind_box.selectbox("Suggested kind", [None, *KINDS], format_func=lambda k: k or "any",
                               key=KIND, disabled=not show)  # fmt: skip
     code = code_box.selectbox("Suggested code", [None, *paths], key=CODE, disabled=not show,
-                              format_func=lambda c: "any code" if c is None else paths[c])  # fmt: skip
-    score = score_box.slider("Minimum score", 0.0, 1.0, 0.0, step=0.05, key=MIN_SCORE, disabled=not show)
-    return SuggestionFilters(show, kind, code, float(score))
+                              format_func=lambda c: paths.get(c, "?") if c else "any code")  # fmt: skip
+    per_page = score_box.selectbox(
+        "Best suggestions", PER_PAGE_CHOICES, format_func=_per_page_label, key=PER_PAGE, disabled=not show,
+        on_change=_remember_per_page, args=(store, username),
+        help="The best suggestions, this many per page of text on average (a text without page marks "
+        f"counts a page per {PAGE_CHARS} characters). Your choice is remembered.",
+    )  # fmt: skip
+    return SuggestionFilters(show, kind, code, int(per_page))
 
 
 @dataclass(frozen=True)
@@ -103,7 +126,13 @@ def shown_suggestions(
         opened_id = next((i for i, s in enumerate(loaded.suggestions) if (s.start, s.end) == span), None)
         if opened_id is None:
             state.set_open_suggestion(None)
-    drawn = tuple(i for i, s in enumerate(loaded.suggestions) if filters.keeps(s) or i == opened_id)
+    pages = page_count(len(view.text), view.page_starts)
+    cut = filters.cut(loaded.suggestions, pages)
+    drawn = tuple(
+        i
+        for i, s in enumerate(loaded.suggestions)
+        if (filters.show and filters.matches(s) and s.score >= cut) or i == opened_id
+    )
     opened = loaded.suggestions[opened_id] if opened_id is not None else None
     return ShownSuggestions(loaded.layer, drawn, opened, opened_id)
 
@@ -135,6 +164,14 @@ def edit_pending(s: Suggestion) -> tuple[int, int] | None:
     """The open suggestion's edited span, to mark in the reader; None while it is as suggested."""
     span = edited_span(s)
     return span if span != (s.start, s.end) and span[1] > span[0] else None
+
+
+def _where(s: Suggestion, start: int, end: int) -> str:
+    """The (possibly edited) span of a suggestion in words, from the text the page showed last."""
+    view = state.shown_document_view(s.document_id)
+    if view is None:
+        return passage(s.text, 0, len(s.text))
+    return passage(view.text, start, end, view.page_starts)
 
 
 @dataclass(frozen=True)
@@ -197,9 +234,11 @@ class SuggestionActions:
             return
         self.close()
         state.set_reader_target(self.study_id, start)  # focus the new excerpt
+        count = f"{len(made)} new coding{'s' * (len(made) != 1)}"
         version = f"model v{s.model_version}" if s.model_version is not None else "the rules alone"
-        state.set_coding_notice("success", f"Accepted the suggestion ({version}): {len(made)} new coding(s) "
-                                f"on characters {start}–{end}.")  # fmt: skip
+        state.set_coding_notice(
+            "success", f"Accepted the suggestion ({version}): {count} on {_where(s, start, end)}."
+        )
 
     def reject(self, s: Suggestion) -> None:
         """Reject the suggested span (with the reason given): it is never suggested again."""
@@ -210,5 +249,5 @@ class SuggestionActions:
             state.set_coding_notice("error", f"Not rejected: {exc}")
             return
         self.close()
-        state.set_coding_notice("success", f"Rejected the suggestion at characters {s.start}–{s.end}; "
-                                "it will not be suggested again.")  # fmt: skip
+        where = _where(s, s.start, s.end)
+        state.set_coding_notice("success", f"Rejected {where}; it will not be suggested again.")

@@ -40,6 +40,20 @@ def set_import_summary(summary: ImportSummary | None) -> None:
     st.session_state[_IMPORT_SUMMARY] = summary
 
 
+_UPLOAD_ROUND = "import_upload_round"
+
+
+def upload_round() -> int:
+    """Which file uploader the Import page shows; a new one after each import drops the old bytes."""
+    value = st.session_state.get(_UPLOAD_ROUND)
+    return value if isinstance(value, int) else 0
+
+
+def next_upload_round() -> None:
+    """Forget the uploaded files (a fresh, empty uploader on the next run)."""
+    st.session_state[_UPLOAD_ROUND] = upload_round() + 1
+
+
 @dataclass(frozen=True)
 class CodingSelection:
     """Text selected in the reader, as a code-point span of one document, waiting to be coded."""
@@ -202,6 +216,44 @@ def cached_document_view(revision: tuple[object, ...]) -> DocumentView | None:
 def set_cached_document_view(revision: tuple[object, ...], view: DocumentView) -> None:
     """Keep one study view (the text and its codings) for reruns that change nothing in it."""
     st.session_state[_CODING_VIEW] = (revision, view)
+
+
+def shown_document_view(document_id: int) -> DocumentView | None:
+    """The study view the Coding page showed last, if it is of this document (callbacks use it to
+    name a passage in words without holding the text themselves)."""
+    value = st.session_state.get(_CODING_VIEW)
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], DocumentView):
+        return value[1] if value[1].document_id == document_id else None
+    return None
+
+
+SHOW_OFFSETS = "coding_show_offsets"  # the Coding page's "Show character offsets" toggle
+
+
+def show_offsets() -> bool:
+    """True when the reviewer asked to see character offsets (hidden otherwise)."""
+    return bool(st.session_state.get(SHOW_OFFSETS, False))
+
+
+CODING_STUDY = "coding_study"  # the Coding page's study picker: its options are study ids
+_CHOSEN_STUDY = "coding_chosen_study_id"
+
+
+def chosen_study_id() -> int | None:
+    """The study the reviewer chose on the Coding page, by id (labels may change, the id does not)."""
+    value = st.session_state.get(_CHOSEN_STUDY)
+    return value if isinstance(value, int) else None
+
+
+def set_chosen_study_id(study_id: int | None) -> None:
+    """Remember the study chosen on the Coding page."""
+    st.session_state[_CHOSEN_STUDY] = study_id
+
+
+def remember_picked_study() -> None:
+    """The study picker's on_change: keep the picked study's id."""
+    picked = st.session_state.get(CODING_STUDY)
+    set_chosen_study_id(picked if isinstance(picked, int) else None)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from workbench.domain.suggestions import KINDS
 from workbench.services.coding import DocumentView
 from workbench.services.suggestions import Suggestion
 from workbench.ui import state
+from workbench.ui.passages import page_label
 from workbench.ui.reader_suggestions import FormKeys, SuggestionActions, edited_span, preselected_codes
 from workbench.ui.text import plain
 
@@ -35,7 +36,9 @@ class SuggestionPanel:
         if notice is not None:
             (st.success if notice[0] == "success" else st.error)(plain(notice[1]))
         version = f"model v{s.model_version}" if s.model_version is not None else "rules only"
-        st.caption(f"Characters {s.start}–{s.end} · score {s.score:.2f} · {version}")
+        page = page_label(s.start, self.view.page_starts).capitalize()
+        offsets = f"characters {s.start}–{s.end}" if state.show_offsets() else ""
+        st.caption(" · ".join(p for p in (page, f"score {s.score:.2f}", version, offsets) if p))
         st.text(_short(s.text))
         st.text(" · ".join(f"{kind} {s.labels.get(kind, 0.0):.2f}" for kind in KINDS))
         st.caption("Why: " + plain("; ".join(s.reasons) or "weak signals only"))
@@ -56,16 +59,17 @@ class SuggestionPanel:
         st.multiselect("Codes", list(self.paths), format_func=self.paths.__getitem__, key=keys.codes)
         st.radio("Mode", list(CodingMode), format_func=lambda m: m.value.capitalize(), horizontal=True,
                  key=keys.mode)  # fmt: skip
-        left, right = st.columns(2)
-        length = len(self.view.text)
-        left.number_input("Start", min_value=0, max_value=length, step=1, key=keys.start)
-        right.number_input("End", min_value=0, max_value=length, step=1, key=keys.end)
+        if state.show_offsets():
+            left, right = st.columns(2)
+            length = len(self.view.text)
+            left.number_input("Start", min_value=0, max_value=length, step=1, key=keys.start)
+            right.number_input("End", min_value=0, max_value=length, step=1, key=keys.end)
         start, end = edited_span(s)
         if (start, end) != (s.start, s.end):
-            st.caption(f"Edited span, characters {start}–{end}:")
+            st.caption("Edited passage:")
             st.text(_short(self.view.text[start:end]) if end > start else "(empty: End must follow Start)")
         else:
-            st.caption("Select other text in the study, or change Start and End, to edit the span.")
+            st.caption("Select other text in the study to code a different passage instead.")
         st.text_input("Reason to reject (optional)", key=keys.reason)
         accept, reject, close = st.columns(3)
         ready = bool(st.session_state.get(keys.codes)) and end > start

@@ -5,7 +5,7 @@ import streamlit as st
 from workbench.services.coding import code_options
 from workbench.services.studies import list_studies
 from workbench.ui import resources, state
-from workbench.ui.coding_desk import CodingDesk, load_view
+from workbench.ui.coding_desk import CodingDesk, load_view, study_labels
 from workbench.ui.components.reader import reader
 from workbench.ui.reader_suggestions import (
     SuggestionActions,
@@ -26,11 +26,14 @@ if not studies:
     st.page_link("workbench/ui/pages/import_studies.py", label="Go to Import", icon=":material/upload_file:")
     st.stop()
 
-labels = {r.id: f"{r.citation}: {r.title[:90]} ({r.excerpts} excerpts)" for r in studies}
+labels = study_labels(studies)
 target = state.take_reader_target()  # another page (a drill-down, the suggestion queue) asked to open one
-if target is not None and target[0] in labels:
-    st.session_state["coding_study"] = target[0]
-study_id = st.selectbox("Study", list(labels), format_func=labels.get, key="coding_study")
+chosen = target[0] if target is not None else state.chosen_study_id()
+if chosen in labels:  # by id: coding changes counts, never the study on screen
+    st.session_state[state.CODING_STUDY] = chosen
+study_id = st.selectbox("Study", list(labels), format_func=labels.get, key=state.CODING_STUDY,
+                        on_change=state.remember_picked_study)  # fmt: skip
+state.set_chosen_study_id(study_id)
 view = load_view(store, user, study_id)
 if target is not None and target[1] is not None:
     state.set_focused_excerpts([e.id for e in view.excerpts if e.start == target[1]])
@@ -46,7 +49,7 @@ selection = state.coding_selection(view.document_id)
 text_column, panel = st.columns([3, 2], gap="medium")
 with text_column:
     st.caption(plain(f"{view.citation} — {view.title} · {len(view.excerpts)} coded excerpts"))
-    shown = shown_suggestions(store, user, view, suggestion_filters(desk.paths))
+    shown = shown_suggestions(store, user, view, suggestion_filters(store, user, desk.paths))
     opened = shown.opened
     pending = edit_pending(opened) if opened else (selection.start, selection.end) if selection else None
     reader(
@@ -66,3 +69,4 @@ with panel:
     desk.excerpt_panel(focused)
 with st.expander("Keyboard shortcuts"):
     desk.shortcut_help()
+st.toggle("Show character offsets", key=state.SHOW_OFFSETS, help="Where passages start and end in the text")

@@ -9,7 +9,8 @@ import streamlit as st
 
 from workbench.domain.configurations import CodingMode
 from workbench.services import suggestion_jobs as jobs
-from workbench.services.access import NotFound, PermissionDenied
+from workbench.services.errors import ServiceError
+from workbench.services.studies import list_studies
 from workbench.services.suggestions import (
     ModelInfo,
     Suggestion,
@@ -22,13 +23,16 @@ from workbench.services.suggestions import (
     suggestion_queue,
 )
 from workbench.ui import resources, state
+from workbench.ui.coding_desk import study_labels
+from workbench.ui.passages import passage
 from workbench.ui.reader_suggestions import preselected_codes
 from workbench.ui.text import plain
 from workbench.ui.widgets import require_project
 
 KINDS = ["context", "mechanism", "outcome"]
 CODING_PAGE = "workbench/ui/pages/coding.py"
-PROBLEMS = (ValueError, NotFound, PermissionDenied)
+PROBLEMS = (ValueError, ServiceError)
+SHOW_OFFSETS = "sg_queue_offsets"
 
 project = require_project()
 store, user = resources.store(), resources.username()
@@ -78,7 +82,7 @@ def model_panel() -> None:
         try:
             jobs.start_training(store, user, project.id)
         except PROBLEMS as exc:
-            st.error(str(exc))
+            st.error(plain(str(exc)))
         st.rerun()
     training_progress(running)
 
@@ -93,11 +97,11 @@ def training_progress(running: bool) -> None:
             return
         status = job.status
         if status.state == "running":
-            st.progress(status.fraction, text=f"Training ({status.reason}): {status.message}")
+            st.progress(status.fraction, text=plain(f"Training ({status.reason}): {status.message}"))
         elif running:
             st.rerun()
         elif status.state == "failed":
-            st.error(f"Training failed: {status.error}")
+            st.error(plain(f"Training failed: {status.error}"))
         elif status.result is not None:
             st.success(
                 f"Model version {status.result.version} trained in {status.result.metrics.get('seconds')} s."
@@ -106,18 +110,29 @@ def training_progress(running: bool) -> None:
     progress()
 
 
+def edited_span(s: Suggestion, key: str) -> tuple[int, int]:
+    """The span the card's form would code: as suggested, or as edited (offsets shown only on request)."""
+    return int(st.session_state.get(f"{key}_start", s.start)), int(st.session_state.get(f"{key}_end", s.end))
+
+
+def named(s: Suggestion) -> str:
+    """A suggestion in words: its opening words and its study."""
+    return f"{passage(s.text, 0, len(s.text))} in {s.study}"
+
+
 def accept(s: Suggestion, key: str) -> None:
     """Accept the suggestion with the span, codes and mode chosen in its form."""
-    start, end = int(st.session_state[f"{key}_start"]), int(st.session_state[f"{key}_end"])
+    start, end = edited_span(s, key)
     codes = st.session_state[f"{key}_codes"]
     try:
         accept_suggestion(
             store, user, s.document_id, start, end, codes, st.session_state[f"{key}_mode"], s.model_version
         )
     except PROBLEMS as exc:
-        st.toast(f"Not accepted: {exc}", icon=":material/error:")
+        st.toast(plain(f"Not accepted: {exc}"), icon=":material/error:")
     else:
-        st.toast(f"Coded {s.study} [{start}, {end}) with {len(codes)} code(s).", icon=":material/check:")
+        count = f"{len(codes)} code{'s' * (len(codes) != 1)}"
+        st.toast(plain(f"Coded {named(s)} with {count}."), icon=":material/check:")
 
 
 def reject(s: Suggestion, key: str) -> None:
@@ -125,9 +140,9 @@ def reject(s: Suggestion, key: str) -> None:
     try:
         reject_suggestion(store, user, s.document_id, s.start, s.end, st.session_state[f"{key}_reason"])
     except PROBLEMS as exc:
-        st.toast(f"Not rejected: {exc}", icon=":material/error:")
+        st.toast(plain(f"Not rejected: {exc}"), icon=":material/error:")
     else:
-        st.toast(f"Rejected; {s.study} [{s.start}, {s.end}) will not be suggested again.")
+        st.toast(plain(f"Rejected {named(s)}; it will not be suggested again."))
 
 
 def card(s: Suggestion, names: dict[int, str]) -> None:
@@ -153,42 +168,53 @@ def card(s: Suggestion, names: dict[int, str]) -> None:
         )
         middle.selectbox("Mode", [m.value for m in CodingMode], key=f"{key}_mode")
         right.text_input("Reason to reject", key=f"{key}_reason", placeholder="optional")
-        a, b, c, d = st.columns([1, 1, 1, 1])
-        a.number_input("Start", min_value=0, value=s.start, step=1, key=f"{key}_start")
-        b.number_input("End", min_value=1, value=s.end, step=1, key=f"{key}_end")
+        if st.session_state.get(SHOW_OFFSETS):
+            a, b = st.columns(2)
+            a.number_input("Start", min_value=0, value=s.start, step=1, key=f"{key}_start")
+            b.number_input("End", min_value=1, value=s.end, step=1, key=f"{key}_end")
+        c, d, e = st.columns([1, 1, 2])
         c.form_submit_button("Accept", type="primary", on_click=accept, args=(s, key))
         d.form_submit_button("Reject", on_click=reject, args=(s, key))
-        if st.form_submit_button("Preview edited span"):
+        if st.session_state.get(SHOW_OFFSETS) and e.form_submit_button("Preview edited span"):
             preview(s, key)
 
 
 def preview(s: Suggestion, key: str) -> None:
     """Show the text an edited span would code."""
-    start, end = int(st.session_state[f"{key}_start"]), int(st.session_state[f"{key}_end"])
+    start, end = edited_span(s, key)
     try:
-        st.info(span_text(store, user, s.document_id, start, end))
+        st.info(plain(span_text(store, user, s.document_id, start, end)))
     except PROBLEMS as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
 
 
 def queue_panel() -> None:
     """The filters and the ranked queue of suggestions across studies."""
     codes = project_codes(store, user, project.id)
     names = {c.code_id: f"{c.name} ({c.kind})" for c in codes}
-    left, middle, right = st.columns([1, 2, 1])
+    studies = study_labels([r for r in list_studies(store, user, project.id) if r.documents])
+    first, left, middle, right = st.columns([2, 1, 2, 1])
+    study = first.selectbox(
+        "Study",
+        [None, *studies],
+        format_func=lambda i: studies.get(i, "?") if i else "all studies",
+        key="sg_study",
+    )
     kind = left.selectbox("Kind", [None, *KINDS], format_func=lambda k: k or "any kind", key="sg_kind")
     code = middle.selectbox(
-        "Code", [None, *names], format_func=lambda c: names[c] if c else "any code", key="sg_code"
+        "Code", [None, *names], format_func=lambda c: names.get(c, "?") if c else "any code", key="sg_code"
     )
     limit = right.number_input("Show", min_value=5, max_value=200, value=20, step=5, key="sg_limit")
-    queue = suggestion_queue(store, user, project.id, kind=kind, code=code, limit=int(limit))
+    queue = suggestion_queue(store, user, project.id, kind=kind, code=code, limit=int(limit), study=study)
     if not queue:
         st.info("No suggestions to review: every suggested span is coded or rejected, or no study has text.")
         return
-    st.caption(f"The {len(queue)} best suggestions across studies, best first.")
+    where = "in this study" if study else "across studies"
+    st.caption(f"The {len(queue)} best suggestions {where}, best first.")
     for s in queue:
         with st.container(border=True):
             card(s, names)
+    st.toggle("Show character offsets", key=SHOW_OFFSETS, help="Edit a suggested span by its start and end")
 
 
 queue_tab, model_tab = st.tabs(["Queue", "Model"])
