@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -13,8 +14,11 @@ from workbench.importers.archive import from_path, walk
 from workbench.importers.errors import ImportProblem
 from workbench.importers.text import extract_file
 from workbench.services import database, demo, importing, projects, stats
-from workbench.services.access import NotFound, PermissionDenied, current_username
+from workbench.services.access import current_username
+from workbench.services.errors import ServiceError
 from workbench.store.db import Store, database_url
+
+DEBUG_ENV = "WORKBENCH_DEBUG"
 
 EPILOG = (
     "The store is WORKBENCH_DATABASE_URL (default: sqlite:///data/workbench.db); "
@@ -37,8 +41,10 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     store = _open()
-    database.upgrade_database(store)
-    if args.if_empty and stats.store_stats(store, current_username())["projects"]:
+    backup = database.upgrade_database(store)
+    if backup:
+        print(f"backed up the database to {backup} before upgrading it")
+    if args.if_empty and stats.store_has_projects(store):
         print("the store already holds projects; demo not loaded (--if-empty)")
         return 0
     result = demo.load_demo(store, current_username())
@@ -82,7 +88,12 @@ def cmd_project_list(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    extracted = extract_file(Path(args.path))
+    path = Path(args.path)
+    if path.is_dir():
+        raise ImportProblem(str(path), "is a folder; give one file")
+    if not path.exists():
+        raise ImportProblem(str(path), "no such file")
+    extracted = extract_file(path)
     for warning in extracted.warnings:
         print(f"workbench: warning: {warning}", file=sys.stderr)
     if args.pages_json:
@@ -180,14 +191,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _os_message(exc: OSError) -> str:
+    """ "out/x.csv: permission denied" rather than "[Errno 13] Permission denied: 'out/x.csv'"."""
+    if exc.filename and exc.strerror:
+        return f"{exc.filename}: {exc.strerror[0].lower()}{exc.strerror[1:]}"
+    return str(exc) or type(exc).__name__
+
+
+def failure_message(exc: Exception) -> str:
+    """The one line the command prints for a failure: the message of a user-caused error, else what
+    kind of error it was (the whole traceback is shown only with WORKBENCH_DEBUG=1)."""
+    if isinstance(exc, ServiceError | ValueError):
+        message = str(exc)
+    elif isinstance(exc, OSError):
+        message = _os_message(exc)
+    elif (problem := database.database_problem(exc)) is not None:
+        message = problem
+    else:
+        message = f"unexpected {type(exc).__name__}: {exc} (set {DEBUG_ENV}=1 to see where)"
+    return "workbench: error: " + " ".join(message.split())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``workbench`` command."""
+    """Entry point of the ``workbench`` command: every failure is one line on stderr and exit 1."""
     args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
-    except (ImportProblem, NotFound, PermissionDenied, projects.ProjectExists, ValueError) as exc:
-        print(f"workbench: error: {exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("workbench: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the one place CLI failures are reported
+        user_caused = isinstance(exc, ServiceError | OSError | ValueError) or database.is_database_error(exc)
+        if not user_caused and os.environ.get(DEBUG_ENV) == "1":
+            raise  # a bug, and tests or a developer asked to see where
+        print(failure_message(exc), file=sys.stderr)
         return 1
 
 

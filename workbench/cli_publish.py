@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
 from workbench.domain.tables import TABLE_FORMATS, TABLES
 from workbench.graphs.export import FORMATS as FIGURE_FORMATS
-from workbench.graphs.export import FigureExportError
 from workbench.services import projects
 from workbench.services.access import current_username
 from workbench.store.db import Store, database_url
@@ -38,13 +36,7 @@ def cmd_figure(args: argparse.Namespace) -> int:
 
     store, user, project_id = _project(args)
     context = None if args.all else args.context
-    try:
-        files = publication.figure_files(
-            store, user, project_id, args.format, context, counts=not args.no_counts
-        )
-    except FigureExportError as exc:
-        print(f"workbench: error: {exc}", file=sys.stderr)
-        return 1
+    files = publication.figure_files(store, user, project_id, args.format, context, counts=not args.no_counts)
     out = Path(args.out)
     if args.all:
         out.mkdir(parents=True, exist_ok=True)

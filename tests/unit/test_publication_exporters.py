@@ -42,6 +42,7 @@ def table(columns: int = 3, rows: tuple[tuple[str, ...], ...] | None = None) -> 
         ("C:\\path", r"C:\textbackslash{}path"),
         ("\\input{secret}", r"\textbackslash{}input\{secret\}"),
         ("two\nlines", "two lines"),
+        ("[She] never", "{[}She{]} never"),
     ],
 )
 def test_latex_special_characters_are_escaped(raw, escaped):
@@ -89,6 +90,47 @@ def test_markdown_cells_cannot_break_the_table_or_add_links():
     assert markdown_escape("*bold*\nnext") == r"\*bold\* next"
     lines = to_markdown(table()).decode().splitlines()
     assert lines[2] == "| Column 0 | Column 1 | Column 2 |" and lines[3] == "| --- | --- | --- |"
+
+
+def test_a_row_starting_with_a_bracket_cannot_be_read_as_the_previous_rows_skip():
+    tex = to_latex(table(rows=(("first", "a", "b"), ("[She] never judged me", "[1]", "b")))).decode()
+    assert "\\\\\n{[}She{]} never judged me & {[}1{]} & b \\\\" in tex
+    assert "\\\\\n[" not in tex
+
+
+FORMULA_HEADERS = ("=cmd|' /C calc'!A0", "+1", "-1", "@SUM(A1)", "\tTab", "\rReturn")
+
+
+def test_csv_and_xlsx_headers_that_look_like_formulas_are_neutralised():
+    named = Table("configurations", "T", FORMULA_HEADERS, (tuple("x" * 6),), (1.0,) * 6)
+    header = next(csv.reader(io.StringIO(to_csv(named).decode("utf-8-sig"))))
+    assert header == ["'" + name for name in FORMULA_HEADERS]
+    cells = next(load_workbook(io.BytesIO(to_xlsx([named]))).active.iter_rows(max_row=1))
+    assert [c.value for c in cells] == ["'" + name for name in FORMULA_HEADERS]
+    assert all(c.data_type == "s" and c.font.bold for c in cells)
+
+
+def test_xlsx_number_cells_are_numbers_and_text_that_looks_like_a_number_stays_text():
+    rows = (("A01", 12, "2024"), ("A02", 0, ""))
+    sheet = load_workbook(io.BytesIO(to_xlsx([table(rows=rows)]))).active
+    assert [c.value for c in sheet[2]] == ["A01", 12, "2024"] and sheet["B2"].data_type == "n"
+    assert sheet["B3"].value == 0 and sheet["C3"].value is None
+
+
+def test_numbers_are_written_as_plain_text_in_csv_markdown_latex_and_word():
+    rows = (("A01", 12, 3.5),)
+    assert list(csv.reader(io.StringIO(to_csv(table(rows=rows)).decode("utf-8-sig"))))[1] == [
+        "A01",
+        "12",
+        "3.5",
+    ]
+    assert "| A01 | 12 | 3.5 |" in to_markdown(table(rows=rows)).decode()
+    assert "A01 & 12 & 3.5 \\\\" in to_latex(table(rows=rows)).decode()
+    assert [c.text for c in Document(io.BytesIO(to_docx(table(rows=rows)))).tables[0].rows[1].cells] == [
+        "A01",
+        "12",
+        "3.5",
+    ]
 
 
 def test_csv_has_a_header_row_and_every_row():

@@ -61,6 +61,7 @@ class StudyRef:
     relevance: str = ""
     rigour: str = ""
     casp: str = ""
+    year: int | None = None
 
 
 @dataclass(frozen=True)

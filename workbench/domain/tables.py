@@ -1,21 +1,25 @@
-"""Publication tables as plain rows of text: configurations, codes per study, data examples, characteristics.
+"""Publication tables as rows of cells: configurations, codes per study, data examples, characteristics.
 
-* **configurations**: one row per configuration, ordered by figure context then label. Context names
+* **configurations**: one row per configuration, ordered by figure context then label. CMOC is the
+  configuration's label (A01...), the one the figures cite. Context names
   a sub-factor with its figure context in brackets; Supporting studies and N studies are the distinct
   studies whose codings support any element; the example quote is the excerpt supporting the most
   elements of the configuration (ties: the shorter quote, then the earlier citation).
 * **codes-by-study**: one row per study; each code of a kind with the number of distinct excerpts of
-  the study coded with it; Excerpts counts the study's distinct coded excerpts.
+  the study coded with it; Excerpts counts the study's distinct coded excerpts; CMOCs lists the
+  configurations the study's coded evidence supports.
 * **data-examples**: one row per excerpt cited as evidence by a configuration, with the context,
   mechanism and outcome codes on that excerpt and the configurations citing it.
 * **study-characteristics**: one row per study; Themes are the figure contexts (e.g. the APPEAR
-  contexts) under which the study has at least one coding.
+  contexts) under which the study has at least one coding; CMOCs as in codes-by-study.
 
-Cells are plain text here; each exporter makes them inert for its own format.
+Cells are text, or numbers (counts, years, pages, CASP scores) so that spreadsheets get numeric
+cells; an unknown number is an empty string. Each exporter makes text inert for its own format.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -33,15 +37,25 @@ from workbench.domain.figures import (
 TABLES = ("configurations", "codes-by-study", "data-examples", "study-characteristics")
 TABLE_FORMATS = ("docx", "xlsx", "csv", "md", "tex")
 
+Cell = str | int | float
+_CONFIGURATION_COLUMNS = (
+    "CMOC", "Context", "Mechanism", "Outcome", "Statement", "Supporting studies", "N studies",
+    "Example quote",
+)  # fmt: skip
+_CHARACTERISTICS_COLUMNS = (
+    "Study", "Reference", "Year", "Country", "Discipline", "Participants", "Method", "Relevance", "Rigour",
+    "CASP yes (of 10)", "Themes", "CMOCs",
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Table:
-    """A titled table of text cells; ``weights`` are relative column widths for page layouts."""
+    """A titled table of text and number cells; ``weights`` are relative column widths for page layouts."""
 
     name: str
     title: str
     columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
+    rows: tuple[tuple[Cell, ...], ...]
     weights: tuple[float, ...]
     note: str = ""
 
@@ -51,6 +65,11 @@ class Table:
         return len(self.columns) > 5
 
 
+def text(cell: Cell) -> str:
+    """A cell as text, for formats without number cells."""
+    return cell if isinstance(cell, str) else str(cell)
+
+
 def cite(evidence: Evidence) -> str:
     """ "Okafor et al., 2024, p. 3" (the page only when known)."""
     return f"{evidence.citation}, p. {evidence.page}" if evidence.page else evidence.citation
@@ -58,6 +77,21 @@ def cite(evidence: Evidence) -> str:
 
 def _joined(names: list[str]) -> str:
     return "; ".join(dict.fromkeys(names))
+
+
+def _labels_by_study(data: ProgrammeData) -> dict[int, str]:
+    """The labels of the configurations each study's evidence supports: "A01, A03"."""
+    labels: dict[int, set[str]] = {}
+    for config in data.configurations:
+        for study_id in config.studies:
+            labels.setdefault(study_id, set()).add(config.label)
+    return {study_id: ", ".join(sorted(found)) for study_id, found in labels.items()}
+
+
+def _casp_score(summary: str) -> Cell:
+    """The number of CASP questions answered yes, from "7/10 yes"; empty when not appraised."""
+    found = re.match(r"(\d+)/", summary)
+    return int(found.group(1)) if found else ""
 
 
 class _Names:
@@ -93,7 +127,7 @@ def _example(config: ConfigurationData) -> str:
 
 
 def configurations_table(data: ProgrammeData) -> Table:
-    """The configurations table: Context | Mechanism | Outcome | Statement | studies | quote."""
+    """The configurations table: CMOC | Context | Mechanism | Outcome | Statement | studies | quote."""
     names = _Names(data)
     citations = {s.id: s.citation for s in data.studies}
 
@@ -101,24 +135,25 @@ def configurations_table(data: ProgrammeData) -> Table:
         first = config.of_role(ElementRole.CONTEXT)[0].code_id if config.of_role(ElementRole.CONTEXT) else 0
         return names.top_rank(first), names.order.get(first, 0), config.label
 
-    rows = []
+    rows: list[tuple[Cell, ...]] = []
     for config in sorted(data.configurations, key=order):
         studies = sorted({citations.get(s, str(s)) for s in config.studies})
         rows.append((
+            config.label,
             _joined([names.context(e.code_id) for e in config.of_role(ElementRole.CONTEXT)]),
             _joined([names.name(e.code_id) for e in config.of_role(ElementRole.MECHANISM)]),
             _joined([names.name(e.code_id) for e in config.of_role(ElementRole.OUTCOME)]),
             config.statement,
             "; ".join(studies),
-            str(len(studies)),
+            len(studies),
             _example(config),
         ))  # fmt: skip
     return Table(
         "configurations",
         "Context-mechanism-outcome configurations",
-        ("Context", "Mechanism", "Outcome", "Statement", "Supporting studies", "N studies", "Example quote"),
+        _CONFIGURATION_COLUMNS,
         tuple(rows),
-        (1.4, 1.4, 1.3, 3.2, 2.2, 0.6, 3.0),
+        (0.5, 1.4, 1.4, 1.3, 3.2, 2.2, 0.6, 3.0),
         "N studies: distinct studies whose coded excerpts support any element of the configuration.",
     )
 
@@ -126,10 +161,11 @@ def configurations_table(data: ProgrammeData) -> Table:
 def codes_by_study_table(data: ProgrammeData) -> Table:
     """Which codes were found in which study, with the number of excerpts coded."""
     names = _Names(data)
+    labels = _labels_by_study(data)
     per_study: dict[int, dict[int, set[int]]] = {}
     for coding in data.codings:
         per_study.setdefault(coding.study_id, {}).setdefault(coding.code_id, set()).add(coding.excerpt_id)
-    rows = []
+    rows: list[tuple[Cell, ...]] = []
     for study in sorted(data.studies, key=lambda s: (s.citation, s.key)):
         found = per_study.get(study.id, {})
 
@@ -139,13 +175,13 @@ def codes_by_study_table(data: ProgrammeData) -> Table:
 
         excerpts = {x for ids in found.values() for x in ids}
         kinds = (CodeKind.CONTEXT, CodeKind.MECHANISM, CodeKind.OUTCOME)
-        rows.append((study.citation, *(of_kind(k) for k in kinds), str(len(excerpts))))
+        rows.append((study.citation, *(of_kind(k) for k in kinds), len(excerpts), labels.get(study.id, "")))
     return Table(
         "codes-by-study",
         "Codes found in each study",
-        ("Study", "Contexts", "Mechanisms", "Outcomes", "Excerpts"),
+        ("Study", "Contexts", "Mechanisms", "Outcomes", "Excerpts", "CMOCs"),
         tuple(rows),
-        (1.2, 3.0, 2.6, 2.2, 0.7),
+        (1.2, 3.0, 2.6, 2.2, 0.7, 1.0),
         "In brackets: the number of excerpts of the study coded with that code.",
     )
 
@@ -170,10 +206,10 @@ def data_examples_table(data: ProgrammeData) -> Table:
         ids = {c for c in codes.get(excerpt_id, []) if names.codes[c].kind is kind}
         return _joined([show(c) for c in sorted(ids, key=names.order.__getitem__)])
 
-    rows = []
+    rows: list[tuple[Cell, ...]] = []
     for excerpt_id, (e, labels) in sorted(cited.items(), key=lambda i: _place(i[1][0])):
         rows.append((
-            e.quote, e.citation, str(e.page or ""), of_kind(excerpt_id, CodeKind.CONTEXT, names.context),
+            e.quote, e.citation, e.page or "", of_kind(excerpt_id, CodeKind.CONTEXT, names.context),
             of_kind(excerpt_id, CodeKind.MECHANISM, names.name),
             of_kind(excerpt_id, CodeKind.OUTCOME, names.name), ", ".join(sorted(labels)),
         ))  # fmt: skip
@@ -189,28 +225,27 @@ def data_examples_table(data: ProgrammeData) -> Table:
 def study_characteristics_table(data: ProgrammeData) -> Table:
     """Study characteristics with the appraisal and the themes (figure contexts) coded in each."""
     names = _Names(data)
+    labels = _labels_by_study(data)
     themes: dict[int, set[int]] = {}
     for coding in data.codings:
         if names.codes[coding.code_id].kind is CodeKind.CONTEXT:
             themes.setdefault(coding.study_id, set()).add(names.rollup.get(coding.code_id, coding.code_id))
-    rows = []
+    rows: list[tuple[Cell, ...]] = []
     for s in sorted(data.studies, key=lambda s: (s.citation, s.key)):
-        appraisal = [f"relevance {s.relevance}" if s.relevance else ""]
-        appraisal.append(f"rigour {s.rigour}" if s.rigour else "")
-        appraisal.append(f"CASP {s.casp}" if s.casp else "")
         found = sorted(themes.get(s.id, set()), key=names.order.__getitem__)
         rows.append((
-            s.citation, s.reference, s.country, s.discipline,
-            "" if s.participants is None else str(s.participants), s.method,
-            "; ".join(a for a in appraisal if a), "; ".join(names.name(t) for t in found),
+            s.citation, s.reference, "" if s.year is None else s.year, s.country, s.discipline,
+            "" if s.participants is None else s.participants, s.method, s.relevance, s.rigour,
+            _casp_score(s.casp), "; ".join(names.name(t) for t in found), labels.get(s.id, ""),
         ))  # fmt: skip
     return Table(
         "study-characteristics",
         "Characteristics of the included studies",
-        ("Study", "Reference", "Country", "Discipline", "Participants", "Method", "Appraisal", "Themes"),
+        _CHARACTERISTICS_COLUMNS,
         tuple(rows),
-        (1.1, 3.2, 1.0, 1.0, 0.8, 1.8, 1.3, 1.6),
-        "Themes: the contexts under which the study's excerpts were coded.",
+        (1.1, 3.2, 0.5, 1.0, 1.0, 0.8, 1.8, 0.8, 0.8, 0.6, 1.6, 1.0),
+        "Themes: the contexts under which the study's excerpts were coded. "
+        "CMOCs: the configurations the study's coded evidence supports.",
     )
 
 

@@ -2,8 +2,9 @@
 
 DOCX: a real Word table with a repeating, bold header row, horizontal rules only (journal style),
 9 pt text, column widths from the table's weights, on a landscape page when the table is wide.
-XLSX: one sheet per table, bold frozen header, wrapped text; every cell is written as a string
-(never a formula), with spreadsheet formula prefixes neutralised as in CSV.
+XLSX: one sheet per table, bold frozen header, wrapped text; counts, years, pages and scores are
+number cells; every other cell and each header is written as a string (never a formula), with
+spreadsheet formula prefixes neutralised as in CSV.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Alignment, Font
 
 from workbench.domain.safety import neutralise_formula, xml_safe
-from workbench.domain.tables import Table
+from workbench.domain.tables import Cell, Table
+from workbench.domain.tables import text as cell_text
 
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 
@@ -62,7 +64,7 @@ def _landscape(document: object) -> None:
     section.page_width, section.page_height = section.page_height, section.page_width
 
 
-def _text_cell(value: str, twips: int) -> object:
+def _text_cell(value: Cell, twips: int) -> object:
     """A ``w:tc`` holding ``value`` (line breaks kept) with a fixed width."""
     cell = OxmlElement("w:tc")
     props = OxmlElement("w:tcPr")
@@ -73,7 +75,7 @@ def _text_cell(value: str, twips: int) -> object:
     cell.append(props)
     paragraph = OxmlElement("w:p")
     run = OxmlElement("w:r")
-    for i, line in enumerate(xml_safe(value).split("\n")):
+    for i, line in enumerate(xml_safe(cell_text(value)).split("\n")):
         if i:
             run.append(OxmlElement("w:br"))
         text = OxmlElement("w:t")
@@ -131,25 +133,30 @@ def sheet_name(title: str, taken: set[str]) -> str:
     return name
 
 
+def _sheet_value(value: Cell) -> Cell:
+    return value if not isinstance(value, str) else xml_safe(neutralise_formula(value))
+
+
 def to_xlsx(tables: Sequence[Table]) -> bytes:
-    """A workbook with one sheet per table: bold frozen header, wrapped string cells."""
+    """A workbook with one sheet per table: bold frozen header, wrapped string cells, number cells."""
     book = Workbook()
     book.remove(book.active)
     taken: set[str] = set()
     for table in tables:
         sheet = book.create_sheet(sheet_name(table.name, taken))
-        sheet.append([xml_safe(c) for c in table.columns])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+        sheet.append([_sheet_value(c) for c in table.columns])
         for values in table.rows:
-            sheet.append([xml_safe(neutralise_formula(v)) for v in values])
-        for row in sheet.iter_rows(min_row=2):
+            sheet.append([_sheet_value(v) for v in values])
+        for row in sheet.iter_rows():
             for cell in row:
-                cell.data_type = TYPE_STRING  # never a formula, whatever the text
+                if isinstance(cell.value, str):
+                    cell.data_type = TYPE_STRING  # never a formula, whatever the text
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         total = sum(table.weights) or 1.0
         for index, weight in enumerate(table.weights, start=1):
             sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(8, 120 * weight / total)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)

@@ -1,8 +1,10 @@
 """Publication tables as CSV, Markdown and LaTeX (booktabs), each with its own escaping.
 
-CSV cells that a spreadsheet would run as formulas get an apostrophe; Markdown cells have HTML
-(``<script>``), pipes, and Markdown punctuation escaped; LaTeX cells have every special character
-(``& % $ # _ { } ~ ^ \\``) escaped, so a quote can never run a command.
+CSV cells and header names that a spreadsheet would run as formulas get an apostrophe; Markdown cells
+have HTML (``<script>``), pipes, and Markdown punctuation escaped; LaTeX cells have every special
+character (``& % $ # _ { } ~ ^ \\``) escaped, so a quote can never run a command, and brackets
+braced (``{[}``), so a row starting "[She] never judged me" is not read as the optional length of the
+previous row's ``\\\\``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import io
 import re
 
 from workbench.domain.safety import neutralise_formula
-from workbench.domain.tables import Table
+from workbench.domain.tables import Cell, Table, text
 
 _LATEX = {
     "\\": r"\textbackslash{}",
@@ -27,31 +29,35 @@ _LATEX = {
     "^": r"\textasciicircum{}",
     "<": r"\textless{}",
     ">": r"\textgreater{}",
+    # "\\ [x]" would read "[x]" as the row's optional skip: a braced bracket is just a bracket
+    "[": "{[}",
+    "]": "{]}",
 }
 _LATEX_PATTERN = re.compile("|".join(re.escape(k) for k in _LATEX))
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]#|!])")
 
 
-def latex_escape(text: str) -> str:
+def latex_escape(value: Cell) -> str:
     """Text safe inside a LaTeX document: special characters escaped, line breaks as spaces."""
-    flat = " ".join(text.split())
+    flat = " ".join(text(value).split())
     return _LATEX_PATTERN.sub(lambda m: _LATEX[m.group()], flat)
 
 
-def markdown_escape(text: str) -> str:
+def markdown_escape(value: Cell) -> str:
     """Text safe in a Markdown table cell: no raw HTML, no pipes, no emphasis or links."""
-    flat = " ".join(text.split())
+    flat = " ".join(text(value).split())
     flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", flat)
 
 
 def to_csv(table: Table) -> bytes:
-    """CSV (UTF-8 with a byte order mark, so spreadsheets read accents), formulas neutralised."""
+    """CSV (UTF-8 with a byte order mark, so spreadsheets read accents), formulas neutralised in the
+    header and every cell."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(table.columns)
+    writer.writerow([neutralise_formula(name) for name in table.columns])
     for row in table.rows:
-        writer.writerow([neutralise_formula(cell) for cell in row])
+        writer.writerow([neutralise_formula(text(cell)) for cell in row])
     return out.getvalue().encode("utf-8-sig")
 
 

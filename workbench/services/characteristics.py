@@ -185,12 +185,12 @@ def _update(session: Session, study: Study, values: dict[str, Any], user_id: int
 
 
 def to_csv(store: Store, username: str, project_id: int) -> str:
-    """The grid as CSV (keyed by study), spreadsheet formulas neutralised."""
+    """The grid as CSV (keyed by study), spreadsheet formulas neutralised in the header and the cells."""
     fields, rows = grid(store, username, project_id)
     columns = ["study", *TYPED_FIELDS, "relevance", "rigour", *(f.name for f in fields)]
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(columns)
+    writer.writerow([neutralise_formula(c) for c in columns])  # field names are user text too
     for row in rows:
         values = [row["key"], *(row.get(c) for c in columns[1:])]
         writer.writerow([neutralise_formula(display(v)) for v in values])
@@ -205,7 +205,7 @@ def from_csv(
     rows = []
     for key, values in parsed.items():
         row = {"key": key, **{k: v for k, v in values.items() if k != "extras"}, **values["extras"]}
-        rows.append({k: _undo_neutralise(v) for k, v in row.items()})
+        rows.append({_undo_neutralise(k): _undo_neutralise(v) for k, v in row.items()})
     return save_grid(store, username, project_id, rows, check_versions=False)
 
 

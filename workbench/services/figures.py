@@ -126,7 +126,7 @@ def _study_ref(study: Study) -> StudyRef:
         study.id, study.key, short_citation(study.authors, study.year), reference_text(study), study.country,
         study.discipline, study.participants, study.method,
         study.relevance.value if study.relevance else "", study.rigour.value if study.rigour else "",
-        casp_summary(study.casp),
+        casp_summary(study.casp), study.year,
     )  # fmt: skip
 
 

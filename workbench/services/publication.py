@@ -17,8 +17,7 @@ from workbench.graphs.export import FORMATS as FIGURE_FORMATS
 from workbench.graphs.export import render
 from workbench.graphs.infographic import context_infographic
 from workbench.graphs.overview import overview_figures
-from workbench.services.access import NotFound
-from workbench.services.errors import Invalid
+from workbench.services.errors import Invalid, NotFound
 from workbench.services.figures import FigureFilters, programme
 from workbench.services.projects import list_projects
 from workbench.store.db import Store
@@ -48,6 +47,12 @@ class FigureFile:
 def slug(text: str) -> str:
     """A file-name-safe form of a name: "Personalised Practice" -> "personalised-practice"."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "figure"
+
+
+def context_stem(code_id: int, name: str) -> str:
+    """The file stem of a context's figure: its slug and code id, "context-accepting-12", unique even
+    when names have no Latin letters to slug ("context-figure-7", "context-figure-8")."""
+    return f"context-{slug(name)}-{code_id}"
 
 
 def project_tables(
@@ -87,7 +92,8 @@ def context_figure_files(
     files = []
     for context_id in ids:
         figure, _ = context_infographic(data, context_id, counts)
-        files.append(FigureFile(f"context-{slug(data.code(context_id).name)}.{fmt}", render(figure, fmt)))
+        stem = context_stem(context_id, data.code(context_id).name)
+        files.append(FigureFile(f"{stem}.{fmt}", render(figure, fmt)))
     return files
 
 
@@ -145,7 +151,9 @@ def bundle(
     for table in tables:
         for fmt in ("docx", "csv", "md", "tex"):
             files[f"tables/{table.name}.{fmt}"] = write_table(table, fmt)
-    figures = {f"context-{slug(c.name)}": context_infographic(data, c.id)[0] for c in drawable_contexts(data)}
+    figures = {
+        context_stem(c.id, c.name): context_infographic(data, c.id)[0] for c in drawable_contexts(data)
+    }
     figures.update(overview_figures(data))
     steps = len(figures) * len(figure_formats)
     for i, (stem, figure) in enumerate(figures.items()):

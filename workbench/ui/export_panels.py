@@ -13,6 +13,7 @@ from workbench.graphs.infographic import context_infographic
 from workbench.services import publication
 from workbench.services.figures import FigureFilters
 from workbench.ui import resources
+from workbench.ui.text import plain
 
 FORMAT_NAMES = {
     "docx": "Word (.docx)",
@@ -68,7 +69,8 @@ def figures_panel(data: ProgrammeData, project: str) -> None:
         mime=MEDIA_TYPES[fmt],
         key="download_figure",
         on_click="ignore",
-        file_name=f"{publication.slug(project)}-context-{publication.slug(contexts[context_id])}.{fmt}",
+        file_name=f"{publication.slug(project)}-{publication.context_stem(context_id, contexts[context_id])}"
+        f".{fmt}",
         icon=":material/download:",
     )
 
@@ -96,7 +98,7 @@ def bundle_panel(project_id: int, project: str, filters: FigureFilters) -> None:
                 progress=lambda done, total, name: bar.progress(done / max(total, 1), f"{name}"),
             )
         except FigureExportError as exc:
-            st.error(str(exc))
+            st.error(plain(str(exc)))
             return
         st.session_state["bundle_bytes"] = data
     data = st.session_state.get("bundle_bytes")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from workbench.services.figures import FigureFilters, filter_options
 from workbench.ui import resources
+from workbench.ui.text import plain
 
 CURRENT = "current configurations"
 
@@ -41,5 +42,6 @@ def figure_filters(project_id: int, prefix: str) -> FigureFilters:
     if version is not None:
         described.append(f"programme theory version {versions[version]!r}")
     if described:
-        st.caption("Filtered: " + "; ".join(described))
+        # "reviewer: bob": the names are escaped, the ": " after each label stays readable (no directive)
+        st.caption("Filtered: " + "; ".join(": ".join(plain(p) for p in d.split(": ", 1)) for d in described))
     return chosen

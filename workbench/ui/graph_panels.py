@@ -9,6 +9,7 @@ from workbench.domain.overview import Matrix, chain_graph, context_outcome_matri
 from workbench.graphs.infographic import ROLE_NAMES, context_infographic
 from workbench.graphs.overview import chains_figure, matrix_figure, sankey_figure
 from workbench.ui.drilldown import choose, clicked, evidence_list
+from workbench.ui.text import plain
 
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
@@ -45,7 +46,7 @@ def infographic_tab(data: ProgrammeData) -> None:
     fig, figure = context_infographic(data, context_id, counts)
     st.caption(
         "Border width: studies supporting the mechanism or outcome in this context's configurations "
-        f"({', '.join(figure.configurations)}). Line width: studies supporting both ends."
+        f"({plain(', '.join(figure.configurations))}). Line width: studies supporting both ends."
     )
     event = st.plotly_chart(
         fig,
@@ -134,4 +135,4 @@ def chains_tab(data: ProgrammeData) -> None:
         return
     st.plotly_chart(chains_figure(graph), key="chains_chart", width="content", config=CHART_CONFIG)
     for loop in graph.loops:
-        st.warning("Feedback loop: " + " → ".join([*loop, loop[0]]))
+        st.warning("Feedback loop: " + plain(" → ".join([*loop, loop[0]])))
