@@ -5,10 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from workbench.domain.configurations import CodingMode
+from workbench.domain.spans import SpanError
 from workbench.domain.suggestions import is_covered, labelled_as, mostly_overlaps
 from workbench.nlp.learning import LearnedModel
 from workbench.services import demo, projects, suggestion_jobs
 from workbench.services.access import NotFound, PermissionDenied, ensure_user
+from workbench.services.coding import code_span
 from workbench.services.studies import list_studies
 from workbench.services.suggestions import (
     accept_suggestion,
@@ -75,9 +78,12 @@ def test_accepting_a_suggestion_codes_it_as_made_by_that_model_version(store, pr
         )
         audit = list(session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "coding")))
         assert sorted(a.entity_id for a in audit) == sorted(ids)
-        assert {(a.after["excerpt_id"], a.after["document_id"], a.after["study_id"]) for a in audit} == {
-            (excerpt.id, s.document_id, study)
+        # the same audit shape as a coding made by hand, plus the model it came from
+        after = {
+            (a.after["excerpt_id"], a.after["document_id"], a.after["suggestion_model_id"]) for a in audit
         }
+        assert after == {(excerpt.id, s.document_id, model.id)}
+        assert {a.after["origin"] for a in audit} == {"suggestion"}
         assert {a.after["code_id"] for a in audit} == set(chosen)
     again = suggest_for_study(store, OWNER, study)
     assert not any(mostly_overlaps((x.start, x.end), (s.start, s.end)) for x in again)
@@ -232,3 +238,18 @@ def test_accepting_refuses_a_span_past_the_text_an_unknown_code_or_model(store, 
         accept_suggestion(store, OWNER, s.document_id, s.start, s.end, [code], "inductive", 99)
     with pytest.raises(ValueError, match="at least one code"):
         accept_suggestion(store, OWNER, s.document_id, s.start, s.end, [], "inductive", None)
+
+
+def test_accepting_a_blank_span_is_refused_like_coding_it_by_hand(store, project):
+    study = study_ids(store, project)[0]
+    [s] = suggest_for_study(store, OWNER, study, top=1)
+    with store.transaction() as session:
+        text = session.get_one(Document, s.document_id).text
+    gap = text.index("  ") if "  " in text else text.index("\n\n")
+    codes = [c.code_id for c in s.codes[:1]]
+    with pytest.raises(SpanError, match="white space"):
+        accept_suggestion(store, OWNER, s.document_id, gap, gap + 2, codes, "inductive", None)
+    with pytest.raises(SpanError, match="white space"):
+        code_span(store, OWNER, s.document_id, gap, gap + 2, codes, CodingMode.INDUCTIVE)
+    with store.transaction() as session:
+        assert session.scalar(select(Excerpt).where(Excerpt.start == gap, Excerpt.end == gap + 2)) is None

@@ -42,6 +42,16 @@ class Span:
         return text[self.start : self.end]
 
 
+def codable_span(text: str, start: int, end: int) -> Span:
+    """The span a reviewer may code in ``text``: inside it and not only white space. One rule for
+    coding by hand and for accepting (or editing) a suggestion."""
+    if not 0 <= start < end <= len(text):
+        raise SpanError("that passage is not in the study's text (empty, or past its end); select it again")
+    if not text[start:end].strip():
+        raise SpanError("the selection holds only white space; select some text")
+    return Span(start, end)
+
+
 def locate_quote(text: str, quote: str) -> list[Span]:
     """Every place ``quote`` occurs in ``text``, treating any run of whitespace as equal to any other.
 

@@ -12,7 +12,6 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from workbench.domain.codebook import CodeKind
 from workbench.domain.configurations import CodingMode
-from workbench.domain.spans import Span, SpanError
 from workbench.domain.studies import short_citation
 from workbench.services.access import EDITORS, NotFound, PermissionDenied, require_member
 from workbench.services.coding_records import (
@@ -266,24 +265,12 @@ def code_span(
     with store.transaction() as session:
         document, project_id = _document(session, document_id)
         user, _owner = _writer(session, project_id, username)
-        if not Span(start, end).slice(document.text).strip():
-            raise SpanError("the selection holds only white space; select some text")
         codes = _project_codes(session, project_id, code_ids)
         writer = ActionWriter(session, project_id, user.id, document)
-        excerpt = writer.excerpt_for(start, end)
-        present = set(session.scalars(
-            select(Coding.code_id).where(Coding.excerpt_id == excerpt.id, Coding.coder_id == user.id)
-        ))  # fmt: skip
         template = CodingRecord(
-            0, excerpt.id, start, end, 0, "", user.id, CodingMode(mode), CodingOrigin.HUMAN,
-            theory_reference.strip(),
+            0, 0, start, end, 0, "", user.id, CodingMode(mode), CodingOrigin.HUMAN, theory_reference.strip()
         )  # fmt: skip
-        added = (
-            writer.add_coding(excerpt, codes[code_id], template)
-            for code_id in dict.fromkeys(code_ids)
-            if code_id not in present
-        )
-        created = tuple(c for c in added if c is not None)  # None: a concurrent request coded it first
+        excerpt, created = writer.code(start, end, [codes[i] for i in dict.fromkeys(code_ids)], template)
         memos = (writer.add_memo(excerpt, memo.strip()),) if memo.strip() else ()
         return CodingAction(ActionKind.CODED, document.id, created, memos)
 

@@ -13,7 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from workbench.domain.configurations import CodingMode
-from workbench.domain.spans import page_of
+from workbench.domain.spans import codable_span, page_of
 from workbench.store.audit import record
 from workbench.store.enums import AuditAction, CodingOrigin, MemoTarget
 from workbench.store.models import (
@@ -53,6 +53,7 @@ class CodingRecord:
     evidence_elements: tuple[int, ...] = ()  # configuration elements citing it
     status_configurations: tuple[int, ...] = ()  # configurations citing it as status evidence
     decisions: tuple[int, ...] = ()  # suggestion decisions that created it
+    suggestion_model_id: int | None = None  # the model whose suggestion it was accepted from
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ def coding_audit(coding: Coding, excerpt: Excerpt) -> dict[str, Any]:
         "mode": coding.mode.value,
         "origin": coding.origin.value,
         "theory_reference": coding.theory_reference,
+        "suggestion_model_id": coding.suggestion_model_id,
     }
 
 
@@ -148,6 +150,18 @@ class ActionWriter:
             self.session, action=action, entity_type=entity, entity_id=entity_id,
             user_id=self.user_id, project_id=self.project_id, **change,
         )  # fmt: skip
+
+    def code(
+        self, start: int, end: int, codes: Sequence[Code], template: CodingRecord
+    ) -> tuple[Excerpt, tuple[CodingRecord, ...]]:
+        """Code ``[start, end)`` with each code like ``template``: the one write path of a coding,
+        by hand or from a suggestion. Codes this coder already applied there are skipped."""
+        codable_span(self.document.text, start, end)
+        excerpt = self.excerpt_for(start, end)
+        mine = (Coding.excerpt_id == excerpt.id) & (Coding.coder_id == template.coder_id)
+        present = set(self.session.scalars(select(Coding.code_id).where(mine)))
+        added = (self.add_coding(excerpt, code, template) for code in codes if code.id not in present)
+        return excerpt, tuple(c for c in added if c is not None)  # None: a concurrent request coded it
 
     def excerpt_for(self, start: int, end: int, wanted_id: int | None = None) -> Excerpt:
         """The document's excerpt spanning exactly ``[start, end)``, created when there is none.
@@ -192,6 +206,7 @@ class ActionWriter:
         values: dict[str, Any] = {
             "excerpt_id": excerpt.id, "code_id": code.id, "coder_id": template.coder_id,
             "mode": template.mode, "origin": template.origin, "theory_reference": template.theory_reference,
+            "suggestion_model_id": template.suggestion_model_id,
         }  # fmt: skip
         if template.coding_id and self.session.get(Coding, template.coding_id) is None:
             values["id"] = template.coding_id
@@ -203,6 +218,7 @@ class ActionWriter:
         return CodingRecord(
             coding.id, excerpt.id, excerpt.start, excerpt.end, code.id, code.name, coding.coder_id,
             coding.mode, coding.origin, coding.theory_reference,
+            suggestion_model_id=coding.suggestion_model_id,
         )  # fmt: skip
 
     def add_memo(self, excerpt: Excerpt, body: str, title: str = "", author_id: int | None = None,
@@ -251,7 +267,7 @@ class ActionWriter:
             CodingRecord(
                 c.id, c.excerpt_id, c.excerpt.start, c.excerpt.end, c.code_id, c.code.name, c.coder_id,
                 c.mode, c.origin, c.theory_reference, tuple(elements.get(c.id, ())),
-                tuple(sorted(statuses.get(c.id, ()))), tuple(decisions.get(c.id, ())),
+                tuple(sorted(statuses.get(c.id, ()))), tuple(decisions.get(c.id, ())), c.suggestion_model_id,
             )
             for c in sorted(codings, key=lambda c: c.id)
         )  # fmt: skip

@@ -10,16 +10,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workbench.domain.configurations import CodingMode
-from workbench.domain.spans import page_of
+from workbench.domain.spans import codable_span
 from workbench.domain.studies import short_citation
 from workbench.domain.suggestions import KINDS, SpanSuggestion, TakenSpans, labelled_as
 from workbench.nlp.pipeline import get_pipeline, pipeline_name
 from workbench.services import suggestion_cache as cache
-from workbench.services.access import NotFound, require_member
-from workbench.services.errors import Invalid
+from workbench.services.access import EDITORS, require_member
+from workbench.services.coding_records import ActionWriter, CodingRecord
+from workbench.services.errors import Invalid, NotFound
 from workbench.services.suggestion_jobs import maybe_retrain
 from workbench.services.suggestion_training import (
-    EDITORS,
     ModelInfo,
     latest_model,
     model_info,
@@ -28,7 +28,7 @@ from workbench.services.suggestion_training import (
 from workbench.store.audit import record
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, CodingOrigin, Decision, Role
-from workbench.store.models import Code, Coding, Document, Excerpt, Study, SuggestionDecision, SuggestionModel
+from workbench.store.models import Code, Document, Excerpt, Study, SuggestionDecision, SuggestionModel, User
 
 __all__ = [
     "ModelInfo",
@@ -257,22 +257,18 @@ def suggestion_queue(
 def span_text(store: Store, username: str, document_id: int, start: int, end: int) -> str:
     """The characters ``[start, end)`` of a document (to preview an edited suggestion)."""
     with store.transaction() as session:
-        document = _document(session, document_id, username, tuple(Role))
-        _check_span(document, start, end)
-        return document.text[start:end]
+        document, _user = _document(session, document_id, username, tuple(Role))
+        return codable_span(document.text, start, end).slice(document.text)
 
 
-def _document(session: Session, document_id: int, username: str, roles: tuple[Role, ...]) -> Document:
+def _document(
+    session: Session, document_id: int, username: str, roles: tuple[Role, ...]
+) -> tuple[Document, User]:
+    """The document and the acting user, if the user holds one of ``roles`` in its project."""
     document = session.get(Document, document_id)
     if document is None:
         raise NotFound(f"document {document_id} does not exist")
-    require_member(session, document.study.project_id, username, roles)
-    return document
-
-
-def _check_span(document: Document, start: int, end: int) -> None:
-    if not 0 <= start < end <= len(document.text):
-        raise Invalid("that passage is not in the study's text (empty, or past its end); select it again")
+    return document, require_member(session, document.study.project_id, username, roles)
 
 
 def _model_row(session: Session, project_id: int, version: int | None) -> SuggestionModel | None:
@@ -301,17 +297,16 @@ def accept_suggestion(
     """Code a suggested span (as suggested, or edited) with the chosen codes; the codings record
     that a suggestion made them and which model version; returns the coding ids."""
     with store.transaction() as session:
-        document = _document(session, document_id, username, EDITORS)
-        user = require_member(session, document.study.project_id, username, EDITORS)
+        document, user = _document(session, document_id, username, EDITORS)
         project_id = document.study.project_id
-        _check_span(document, start, end)
         codes = _codes(session, project_id, code_ids)
         model = _model_row(session, project_id, model_version)
-        excerpt = _excerpt(session, document, start, end, user.id, project_id)
-        codings = [
-            _coding(session, excerpt, code, user.id, CodingMode(mode), model, project_id) for code in codes
-        ]
-        made = [c for c in codings if c is not None]
+        template = CodingRecord(
+            0, 0, start, end, 0, "", user.id, CodingMode(mode), CodingOrigin.SUGGESTION, "",
+            suggestion_model_id=model.id if model else None,
+        )  # fmt: skip
+        writer = ActionWriter(session, project_id, user.id, document)
+        _excerpt, made = writer.code(start, end, codes, template)
         decision = SuggestionDecision(
             document_id=document.id,
             start=start,
@@ -319,11 +314,11 @@ def accept_suggestion(
             decision=Decision.ACCEPTED,
             labels={"codes": [c.name for c in codes], "kinds": sorted({c.kind.value for c in codes})},
             model_id=model.id if model else None,
-            coding_id=made[0].id if made else None,
+            coding_id=made[0].coding_id if made else None,
             decided_by_id=user.id,
         )
         _audit_decision(session, decision, project_id, user.id)
-        ids = [c.id for c in made]
+        ids = [c.coding_id for c in made]
     maybe_retrain(store, username, project_id)
     return ids
 
@@ -336,96 +331,6 @@ def _codes(session: Session, project_id: int, code_ids: Sequence[int]) -> list[C
     if missing:
         raise NotFound(f"{len(missing)} of the chosen codes are no longer in the codebook; pick again")
     return sorted(codes, key=lambda c: list(code_ids).index(c.id))
-
-
-def _excerpt(
-    session: Session, document: Document, start: int, end: int, user_id: int, project_id: int
-) -> Excerpt:
-    """The document's excerpt spanning exactly ``[start, end)``, created when there is none."""
-    found = session.scalar(
-        select(Excerpt)
-        .where(Excerpt.document_id == document.id, Excerpt.start == start, Excerpt.end == end)
-        .order_by(Excerpt.id)
-    )
-    if found is not None:
-        return found
-    excerpt = Excerpt(
-        document_id=document.id,
-        start=start,
-        end=end,
-        text=document.text[start:end],
-        page=page_of(start, document.page_starts),
-        created_by_id=user_id,
-    )
-    session.add(excerpt)
-    session.flush()
-    record(
-        session,
-        action=AuditAction.CREATE,
-        entity_type="excerpt",
-        entity_id=excerpt.id,
-        user_id=user_id,
-        project_id=project_id,
-        after={
-            "document_id": document.id,
-            "study_id": document.study_id,
-            "start": start,
-            "end": end,
-            "text": excerpt.text,
-        },
-    )
-    return excerpt
-
-
-def _coding(
-    session: Session,
-    excerpt: Excerpt,
-    code: Code,
-    user_id: int,
-    mode: CodingMode,
-    model: SuggestionModel | None,
-    project_id: int,
-) -> Coding | None:
-    """A coding from a suggestion, unless this coder already applied the code to the excerpt."""
-    exists = session.scalar(
-        select(Coding.id).where(
-            Coding.excerpt_id == excerpt.id, Coding.code_id == code.id, Coding.coder_id == user_id
-        )
-    )
-    if exists is not None:
-        return None
-    coding = Coding(
-        excerpt_id=excerpt.id,
-        code_id=code.id,
-        coder_id=user_id,
-        mode=mode,
-        origin=CodingOrigin.SUGGESTION,
-        suggestion_model_id=model.id if model else None,
-    )
-    session.add(coding)
-    session.flush()
-    after = {
-        "excerpt_id": excerpt.id,
-        "code_id": code.id,
-        "document_id": excerpt.document_id,
-        "study_id": excerpt.document.study_id,
-        "start": excerpt.start,
-        "end": excerpt.end,
-        "coder_id": user_id,
-        "mode": mode.value,
-        "origin": CodingOrigin.SUGGESTION.value,
-        "model_version": model.version if model else None,
-    }
-    record(
-        session,
-        action=AuditAction.CREATE,
-        entity_type="coding",
-        entity_id=coding.id,
-        user_id=user_id,
-        project_id=project_id,
-        after=after,
-    )
-    return coding
 
 
 def _audit_decision(session: Session, decision: SuggestionDecision, project_id: int, user_id: int) -> None:
@@ -456,10 +361,9 @@ def reject_suggestion(
     """Reject a suggested span: it (and any span mostly overlapping it) is never suggested again
     in this document; returns the decision's id."""
     with store.transaction() as session:
-        document = _document(session, document_id, username, EDITORS)
-        user = require_member(session, document.study.project_id, username, EDITORS)
+        document, user = _document(session, document_id, username, EDITORS)
         project_id = document.study.project_id
-        _check_span(document, start, end)
+        codable_span(document.text, start, end)
         decision = SuggestionDecision(
             document_id=document.id,
             start=start,
