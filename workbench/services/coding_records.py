@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from workbench.domain.configurations import CodingMode
 from workbench.domain.spans import codable_span, page_of
+from workbench.services.memos import memo_audit
 from workbench.store.audit import record
 from workbench.store.enums import AuditAction, CodingOrigin, MemoTarget
 from workbench.store.models import (
@@ -122,16 +123,6 @@ def excerpt_audit(excerpt: Excerpt) -> dict[str, Any]:
         "start": excerpt.start,
         "end": excerpt.end,
         "text": excerpt.text,
-    }
-
-
-def memo_audit(memo: Memo) -> dict[str, Any]:
-    """A memo's fields for the audit log."""
-    return {
-        "target_type": memo.target_type.value,
-        "target_id": memo.target_id,
-        "title": memo.title,
-        "body": memo.body,
     }
 
 

@@ -121,7 +121,8 @@ def _check(title: str, body: str) -> tuple[str, str]:
     return title, body
 
 
-def _audit_dict(memo: Memo) -> dict[str, Any]:
+def memo_audit(memo: Memo) -> dict[str, Any]:
+    """A memo's fields for the audit log (every change to a memo, from any service, records these)."""
     return {
         "target_type": memo.target_type.value,
         "target_id": memo.target_id,
@@ -167,7 +168,7 @@ def create_memo(
         )  # fmt: skip
         session.add(memo)
         session.flush()
-        _record(session, memo, user, AuditAction.CREATE, after=_audit_dict(memo))
+        _record(session, memo, user, AuditAction.CREATE, after=memo_audit(memo))
         return memo.id
 
 
@@ -192,19 +193,19 @@ def update_memo(
     """Change a memo's title or text, if nobody changed it since ``expected_version``."""
     with stale_as_conflict("the memo"), store.transaction() as session:
         memo, user = _memo(session, memo_id, username, expected_version)
-        before = _audit_dict(memo)
+        before = memo_audit(memo)
         memo.title, memo.body = _check(
             memo.title if title is None else title, memo.body if body is None else body
         )
         session.flush()
-        _record(session, memo, user, AuditAction.UPDATE, before=before, after=_audit_dict(memo))
+        _record(session, memo, user, AuditAction.UPDATE, before=before, after=memo_audit(memo))
 
 
 def delete_memo(store: Store, username: str, memo_id: int, *, expected_version: int | None = None) -> None:
     """Delete a memo (its text stays in the audit log)."""
     with store.transaction() as session:
         memo, user = _memo(session, memo_id, username, expected_version)
-        _record(session, memo, user, AuditAction.DELETE, before=_audit_dict(memo))
+        _record(session, memo, user, AuditAction.DELETE, before=memo_audit(memo))
         session.delete(memo)
 
 
