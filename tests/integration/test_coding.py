@@ -13,7 +13,8 @@ from workbench.importers.text_types import ExtractedText
 from workbench.services import coding, demo, projects
 from workbench.services.access import NotFound, PermissionDenied, ensure_user
 from workbench.services.codebook import add_codes
-from workbench.services.coding import ActionKind, StaleCoding
+from workbench.services.coding import ActionKind
+from workbench.services.errors import Conflict
 from workbench.services.study_rows import attach_document, new_study
 from workbench.store.enums import AuditAction, Role
 from workbench.store.models import (
@@ -163,7 +164,7 @@ def test_an_edit_made_on_a_stale_version_is_refused(store, review):
         "IPT 2",
         first.version + 1,
     )
-    with pytest.raises(StaleCoding, match="changed by someone else"):
+    with pytest.raises(Conflict, match="changed by someone else"):
         coding.update_coding(store, RITA, made.coding_id, CodingMode.DEDUCTIVE, "mine", first.version)
     again = coding.document_view(store, RITA, review.study_id).excerpts[0].codings[0]
     assert again.theory_reference == "IPT 2"

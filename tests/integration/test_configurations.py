@@ -115,7 +115,7 @@ def test_a_refuted_configuration_keeps_its_note_and_evidence_and_stale_edits_fai
         "Contradicted by two ward studies",
         sorted(cited),
     )
-    with pytest.raises(cfg.StaleConfiguration):
+    with pytest.raises(Conflict):
         cfg.update_configuration(store, USER, row.id, expected_version=row.version, statement="old view")
 
 

@@ -8,7 +8,6 @@ from datetime import datetime
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from workbench.domain.codebook import CodeKind
 from workbench.domain.configurations import CodingMode
@@ -21,7 +20,7 @@ from workbench.services.coding_records import (
     CodingRecord,
     coding_audit,
 )
-from workbench.services.errors import Conflict, Invalid
+from workbench.services.errors import Invalid, check_version, stale_as_conflict
 from workbench.store import queries
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, CodingOrigin, MemoTarget, Role
@@ -34,7 +33,6 @@ __all__ = [
     "CodingView",
     "DocumentView",
     "ExcerptView",
-    "StaleCoding",
     "code_options",
     "code_span",
     "document_revision",
@@ -45,10 +43,6 @@ __all__ = [
 ]
 
 WRITERS = EDITORS
-
-
-class StaleCoding(Conflict):
-    """Someone changed the coding since it was read; reload and redo."""
 
 
 @dataclass(frozen=True)
@@ -312,35 +306,22 @@ def update_coding(
     expected_version: int,
 ) -> CodingView:
     """Change a coding's mode and theory link, refusing an edit made on a stale version."""
-    try:
-        with store.transaction() as session:
-            codings = _load_codings(session, [coding_id])
-            if not codings:
-                raise NotFound(f"coding {coding_id} does not exist (removed meanwhile?)")
-            coding = codings[0]
-            document, project_id = _document(session, coding.excerpt.document_id)
-            user, owner = _writer(session, project_id, username)
-            _check_may_change(user, owner, [coding.coder_id])
-            if coding.version_id != expected_version:
-                raise StaleCoding(_stale_message(coding))
-            before = coding_audit(coding, coding.excerpt)
-            coding.mode, coding.theory_reference = CodingMode(mode), theory_reference.strip()
-            session.flush()
-            writer = ActionWriter(session, project_id, user.id, document)
-            writer.audit(AuditAction.UPDATE, "coding", coding.id, before=before,
-                         after=coding_audit(coding, coding.excerpt))  # fmt: skip
-            return _coding_view(coding)
-    except StaleDataError:
-        raise StaleCoding(
-            f"coding {coding_id} was changed by someone else meanwhile; reload and redo"
-        ) from None
-
-
-def _stale_message(coding: Coding) -> str:
-    return (
-        f"the coding {coding.code.name!r} was changed by someone else since you opened it "
-        f"(version {coding.version_id}); reload and redo"
-    )
+    with stale_as_conflict(f"coding {coding_id}"), store.transaction() as session:
+        codings = _load_codings(session, [coding_id])
+        if not codings:
+            raise NotFound(f"coding {coding_id} does not exist (removed meanwhile?)")
+        coding = codings[0]
+        document, project_id = _document(session, coding.excerpt.document_id)
+        user, owner = _writer(session, project_id, username)
+        _check_may_change(user, owner, [coding.coder_id])
+        check_version(coding.version_id, expected_version, f"the coding {coding.code.name!r}")
+        before = coding_audit(coding, coding.excerpt)
+        coding.mode, coding.theory_reference = CodingMode(mode), theory_reference.strip()
+        session.flush()
+        writer = ActionWriter(session, project_id, user.id, document)
+        writer.audit(AuditAction.UPDATE, "coding", coding.id, before=before,
+                     after=coding_audit(coding, coding.excerpt))  # fmt: skip
+        return _coding_view(coding)
 
 
 def undo(store: Store, username: str, action: CodingAction) -> CodingAction:

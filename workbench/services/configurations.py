@@ -16,7 +16,7 @@ from workbench.domain.configurations import (
 )
 from workbench.domain.studies import short_citation
 from workbench.services.access import EDITORS, require_member
-from workbench.services.errors import Conflict, Invalid, NotFound
+from workbench.services.errors import Invalid, NotFound, check_version
 from workbench.services.evidence import check_evidence, replace_evidence
 from workbench.store.audit import record
 from workbench.store.db import Store
@@ -30,10 +30,6 @@ from workbench.store.models import (
     ElementEvidence,
     Excerpt,
 )
-
-
-class StaleConfiguration(Conflict):
-    """Someone else changed the configuration since it was opened."""
 
 
 @dataclass(frozen=True)
@@ -242,8 +238,7 @@ def update_configuration(
     """Edit the statement, nested flag, or status (revised/refuted with a note and the codings behind it)."""
     with store.transaction() as session:
         config = _config(session, config_id, username, EDITORS)
-        if config.version_id != expected_version:
-            raise StaleConfiguration(f"{config.label} was changed by someone else; reload and redo")
+        check_version(config.version_id, expected_version, config.label)
         before = _snapshot(config)
         if statement is not None:
             config.statement = statement.strip()

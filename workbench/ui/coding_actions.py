@@ -12,12 +12,10 @@ from dataclasses import dataclass
 import streamlit as st
 
 from workbench.domain.configurations import CodingMode
-from workbench.domain.spans import SpanError
 from workbench.services.coding import (
     CodeOption,
     CodingAction,
     CodingView,
-    StaleCoding,
     code_span,
     remove_codings,
     undo,
@@ -32,7 +30,6 @@ from workbench.ui.passages import describe
 CODES, MODE, MEMO, THEORY = "coding_codes", "coding_mode", "coding_memo", "coding_theory"
 THEORY_MODES = (CodingMode.DEDUCTIVE, CodingMode.RETRODUCTIVE)
 SHORTCUTS = 9
-_FAILURES = (SpanError, ServiceError, StaleCoding, ValueError)
 
 
 def shortcut_codes(options: list[CodeOption]) -> list[CodeOption]:
@@ -118,7 +115,7 @@ class CodingActions:
         theory = str(st.session_state.get(theory_key) or "")
         try:
             update_coding(self.store, self.username, coding.id, mode, theory, coding.version)
-        except _FAILURES as exc:
+        except ServiceError as exc:
             state.set_coding_notice("error", str(exc))
         else:
             state.set_coding_notice("success", f"Saved {coding.code_name}.")
@@ -126,7 +123,7 @@ class CodingActions:
     def _run(self, act: Callable[[], CodingAction], prefix: str = "") -> CodingAction | None:
         try:
             action = act()
-        except _FAILURES as exc:
+        except ServiceError as exc:
             state.set_coding_notice("error", str(exc))
             return None
         if action.empty:
