@@ -1,12 +1,13 @@
-"""Print PDF import speed (pages/second) and the time to import the whole sample corpus.
+"""Print PDF import speed (pages/s), the time to import the sample corpus and a batch of many small files.
 
-Usage: .venv/bin/python benchmarks/import_speed.py [--pages N]
+Usage: .venv/bin/python benchmarks/import_speed.py [--pages N] [--small-files N]
 Each run uses a fresh SQLite store in a temporary folder.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import tempfile
 import time
 from pathlib import Path
@@ -35,6 +36,71 @@ def generated_pdf(pages: int) -> bytes:
     return bytes(pdf.output())
 
 
+SYLLABLES = [
+    "ra",
+    "to",
+    "mi",
+    "ke",
+    "lo",
+    "su",
+    "ven",
+    "dor",
+    "pa",
+    "li",
+    "gre",
+    "nu",
+    "sta",
+    "fo",
+    "chi",
+    "bel",
+]
+
+
+def vocabulary(rng: random.Random, size: int = 4000) -> list[str]:
+    """Made-up words: a vocabulary about as varied as a field's titles and abstracts."""
+    words: set[str] = set()
+    while len(words) < size:
+        words.add("".join(rng.choices(SYLLABLES, k=rng.randint(2, 4))))
+    return sorted(words)
+
+
+def small_texts(count: int) -> list[tuple[str, bytes]]:
+    """``count`` distinct one-paragraph full texts, titled by random words like real titles."""
+    rng = random.Random(7)
+    words, files = vocabulary(rng), []
+    for n in range(count):
+        title = " ".join(rng.sample(words, 8)).capitalize() + f" ({n})"
+        body = f"{title}\n\n" + " ".join(rng.choices(words, k=150)) + ".\n"
+        files.append((f"study_{n:05d}.txt", body.encode()))
+    return files
+
+
+def many_small_files(count: int) -> None:
+    """Import ``count`` small files in one batch, printing progress every 1000 files."""
+    files = small_texts(count)
+    started = time.perf_counter()
+
+    def progress(done: int, total: int, name: str) -> None:
+        if done and done % 1000 == 0:
+            print(f"  {done:6} files after {time.perf_counter() - started:7.1f} s", flush=True)
+
+    with tempfile.TemporaryDirectory() as folder:
+        store, project_id = fresh_store(Path(folder))
+        summary = importing.import_files(
+            store, "benchmark", project_id, [from_bytes(n, d) for n, d in files], progress=progress
+        )
+        elapsed = time.perf_counter() - started
+        rate = count / elapsed
+        print(f"{count} small files      in {elapsed:6.1f} s = {rate:6.1f} files/s ({summary.headline()})")
+        again = time.perf_counter()
+        summary = importing.import_files(
+            store, "benchmark", project_id, [from_bytes(n, d) for n, d in files[:1000]]
+        )
+        seconds = time.perf_counter() - again
+        print(f"1000 of them again      in {seconds:6.1f} s into {count} studies ({summary.headline()})")
+        store.dispose()
+
+
 def fresh_store(folder: Path) -> tuple[Store, int]:
     store = Store.open(f"sqlite:///{folder / 'bench.db'}")
     database.upgrade_database(store, backup=False)
@@ -44,6 +110,9 @@ def fresh_store(folder: Path) -> tuple[Store, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=200, help="pages in the generated PDF")
+    parser.add_argument(
+        "--small-files", type=int, default=10_000, help="files in the many-files batch (0: skip)"
+    )
     args = parser.parse_args()
     data = generated_pdf(args.pages)
     with tempfile.TemporaryDirectory() as folder:
@@ -66,6 +135,8 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         print(f"sample corpus           {len(files)} files in {elapsed:6.2f} s ({summary.headline()})")
         store.dispose()
+    if args.small_files:
+        many_small_files(args.small_files)
 
 
 if __name__ == "__main__":

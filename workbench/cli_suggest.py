@@ -13,6 +13,7 @@ import yaml
 from workbench.domain.codebook import CodebookError, parse_codebook
 from workbench.domain.suggestions import SpanSuggestion
 from workbench.importers.errors import ImportProblem
+from workbench.importers.safe_yaml import YamlRefused
 from workbench.importers.sample_corpus import read_yaml
 from workbench.importers.text import extract_file
 
@@ -59,6 +60,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         raise CodebookError(f"{codebook}: no such codebook file")
     try:
         specs = parse_codebook(read_yaml(codebook))
+    except YamlRefused as exc:
+        raise CodebookError(f"{codebook.name}: the codebook was refused: {exc}") from None
     except yaml.YAMLError:
         raise CodebookError(f"{codebook}: the codebook is not valid YAML") from None
     extracted = extract_file(path)

@@ -128,9 +128,9 @@ def test_a_zip_of_studies_is_imported_and_its_unsafe_members_refused(store):
         zf.writestr("bomb.txt", b"0" * (30 * 1024 * 1024))
     summary = importing.import_files(store, USER, project_id, [from_bytes("batch.zip", buffer.getvalue())])
     by_name = {o.filename: o for o in summary.outcomes}
-    assert by_name["batch/s01.txt"].status is importing.Status.IMPORTED
-    assert by_name["../outside.txt"].status is importing.Status.FAILED
-    assert "zip bomb" in by_name["bomb.txt"].message
+    assert by_name["batch.zip › batch/s01.txt"].status is importing.Status.IMPORTED
+    assert by_name["batch.zip › ../outside.txt"].status is importing.Status.FAILED
+    assert "zip bomb" in by_name["batch.zip › bomb.txt"].message
     assert [r.key for r in studies.list_studies(store, USER, project_id)] == ["s01"]
 
 

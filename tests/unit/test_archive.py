@@ -51,7 +51,7 @@ def test_a_zip_with_path_traversal_keeps_the_safe_members_and_reports_the_rest()
     assert [f.name for f in files] == ["ok/study.txt"]
     assert files[0].read() == b"hello"
     assert [(p.filename, p.what) for p in problems] == [
-        ("../../evil.txt", "unsafe path in the zip (outside the archive)")
+        ("batch.zip › ../../evil.txt", "unsafe path in the zip (outside the archive)")
     ]
 
 

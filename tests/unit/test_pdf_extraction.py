@@ -259,3 +259,19 @@ def test_sideways_text_in_the_margin_is_kept_whole_after_the_page_text(tmp_path)
         pdf.text(10, 200, "Preprint: not peer reviewed, 1 May 2024")
     result = extract(tmp_path, "preprint.pdf", bytes(pdf.output()))
     assert result.text == "\n".join(LEFT) + "\n\nPreprint: not peer reviewed, 1 May 2024"
+
+
+def test_a_figure_caption_set_inside_a_sentence_goes_after_the_pages_running_text(tmp_path):
+    body = ["Members who felt understood came back", "to the service more often than those who"]
+    rest = ["did not, in the first weeks after discharge.", "Disclosure mattered most of all here."]
+    caption = ["Figure 2 Flow of studies through the", "review, from searches to inclusion."]
+    items = [*column(body), *column(caption, y=30 + 5 * LINE), *column(rest, y=30 + 9 * LINE)]
+    result = extract(tmp_path, "caption.pdf", draw([items]))
+    assert flat(result.text) == flat(" ".join([*body, *rest, *caption]))
+    assert "those who\ndid not" in result.text
+
+
+def test_running_text_that_mentions_a_figure_stays_where_it_is(tmp_path):
+    lines = ["The groups met weekly, as", "Figure 2 shows, and members came back.", "Table 1. Sites"]
+    result = extract(tmp_path, "mention.pdf", draw([column(lines[:2]) + column(lines[2:], y=30 + 4 * LINE)]))
+    assert flat(result.text) == flat(" ".join(lines))

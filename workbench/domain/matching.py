@@ -18,6 +18,8 @@ TITLE_SPAN = 600
 MIN_TITLE_LENGTH = 12
 """Shorter normalised titles ("Editorial") never match a full text by title."""
 _DOIS = re.compile(r"10\.\d{4,9}/[^\s\"'<>]+", re.IGNORECASE)
+# A DOI printed across a line end, broken after "/" or "-" (the line break is no part of the DOI).
+_BROKEN_DOI = re.compile(r"(10\.\d{4,9}/[^\s\"'<>]*[/-])\n([^\s\"'<>]+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,17 @@ def find_duplicates(new: list[Reference], existing: list[Reference]) -> list[Dup
             matches.append(DuplicateMatch(index, None, found[0], found[1]))
         earlier.add(key)
     return matches
+
+
+def dois_in(text: str) -> list[str]:
+    """The DOIs printed in a text, normalised, in order of appearance, each once (line-end breaks mended)."""
+    mended = _BROKEN_DOI.sub(r"\1\2", text)
+    found: list[str] = []
+    for match in _DOIS.finditer(mended):
+        doi = normalise_doi(match.group())
+        if doi and doi not in found:
+            found.append(doi)
+    return found
 
 
 def match_reference(text_head: str, references: list[Reference]) -> tuple[Reference, str] | None:

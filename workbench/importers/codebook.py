@@ -5,6 +5,8 @@ from __future__ import annotations
 import yaml
 
 from workbench.domain.codebook import CodebookError, CodeSpec, dump_codebook, parse_codebook
+from workbench.domain.text_rules import code_name_problem
+from workbench.importers.safe_yaml import YamlRefused, load_yaml
 
 
 def read_codebook(data: str | bytes) -> list[CodeSpec]:
@@ -15,14 +17,27 @@ def read_codebook(data: str | bytes) -> list[CodeSpec]:
         except UnicodeDecodeError:
             raise CodebookError("the codebook file is not UTF-8 text") from None
     try:
-        loaded = yaml.safe_load(data)
+        loaded = load_yaml(data)
+    except YamlRefused as exc:
+        raise CodebookError(f"the codebook was refused: {exc}") from None
     except yaml.YAMLError as exc:
         mark, problem = getattr(exc, "problem_mark", None), getattr(exc, "problem", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
         raise CodebookError(
             f"the codebook is not valid YAML{where}{': ' + problem if problem else ''}"
         ) from None
-    return parse_codebook(loaded)
+    specs = parse_codebook(loaded)
+    _check_names(specs)
+    return specs
+
+
+def _check_names(specs: list[CodeSpec] | tuple[CodeSpec, ...]) -> None:
+    """Refuse names the store cannot hold (too long, control characters), before anything is written."""
+    for spec in specs:
+        problem = code_name_problem(spec.name)
+        if problem:
+            raise CodebookError(problem)
+        _check_names(spec.children)
 
 
 def write_codebook(codes: list[CodeSpec]) -> str:

@@ -13,7 +13,7 @@ from workbench.importers.pdf_text import (
     Vocabulary,
     clean,
     join_lines,
-    paragraphs,
+    page_paragraphs,
     running_rows,
     usual_gap,
 )
@@ -66,6 +66,37 @@ def extract_pdf(filename: str, data: bytes) -> ExtractedText:
     return ExtractedText(text, PDF_MEDIA_TYPE, page_starts=starts, warnings=warnings)
 
 
+def first_page(data: bytes) -> tuple[list[Line], dict[str, str], float]:
+    """The first page's upright lines in reading order, the document information (as text) and its height."""
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data), raise_unicode_errors=False) as pdf:
+        info = {str(k): _info_text(v) for k, v in (pdf.metadata or {}).items()}
+        if not pdf.pages:
+            return [], info, 0.0
+        page = pdf.pages[0]
+        return reading_order(_read_page(page).frames[0]), info, float(page.height)
+
+
+def _info_text(value: Any) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-16" if value[:2] in (b"\xfe\xff", b"\xff\xfe") else "latin-1", "replace")
+    return value if isinstance(value, str) else ""
+
+
+def render_page(data: bytes, number: int, resolution: int = 110) -> bytes:
+    """Page ``number`` (from 1) of a PDF as a PNG image, for reading the text next to its layout."""
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data), raise_unicode_errors=False) as pdf:
+        if not 1 <= number <= len(pdf.pages):
+            raise ImportProblem("", f"the PDF has no page {number}")
+        image = pdf.pages[number - 1].to_image(resolution=resolution).original
+        out = io.BytesIO()
+        image.save(out, format="PNG")
+        return out.getvalue()
+
+
 def _page_texts(pages: list[list[list[Line]]]) -> list[str]:
     """Each page's paragraphs (upright text first, then sideways text), separated by blank lines."""
     all_lines = [lines for page in pages for lines in page]
@@ -76,7 +107,7 @@ def _page_texts(pages: list[list[list[Line]]]) -> list[str]:
     gap = usual_gap(all_lines)
     texts = []
     for page in pages:
-        groups = [group for lines in page for group in paragraphs(lines, gap)]
+        groups = [group for lines in page for group in page_paragraphs(lines, gap)]
         texts.append("\n\n".join(join_lines([line.text for line in group], vocabulary) for group in groups))
     return texts
 

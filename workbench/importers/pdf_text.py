@@ -1,4 +1,4 @@
-"""PDF text clean-up: running headers and footers, ligatures, paragraphs and line-end hyphenation."""
+"""PDF text clean-up: running headers and footers, ligatures, paragraphs, captions and line-end hyphens."""
 
 from __future__ import annotations
 
@@ -31,6 +31,11 @@ _BROKEN_WORD = re.compile(r"[^\W\d_][-\u00ad\u2010]$")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
 _SUSPENDED = {"and", "or", "nor", "to", "vs"}
+# "Figure 2 Flow of...", "Table 1. Characteristics", "Fig. 3: ..." (not "Figure 2 shows", running text).
+_CAPTION = re.compile(
+    r"^(?:figure|fig\.|table|box|supplementary\s+(?:figure|table))\s*[A-Z]?\d+[a-z]?(?:[.:|—–-]|\s+[A-Z(\"“'‘])",
+    re.IGNORECASE,
+)
 
 
 def clean(text: str) -> str:
@@ -136,6 +141,39 @@ def paragraphs(lines: Sequence[Line], gap: float) -> list[list[Line]]:
         else:
             groups.append([line])
     return groups
+
+
+def page_paragraphs(lines: Sequence[Line], gap: float) -> list[list[Line]]:
+    """A page's paragraphs with figure and table captions moved after its running text.
+
+    A caption set between the lines of a sentence would cut it in two; once the caption is out,
+    the paragraph before it and the one after are one again when the sentence runs on.
+    """
+    segments: list[list[Line]] = [[]]
+    captions: list[list[Line]] = []
+    previous: Line | None = None
+    for line in lines:
+        starts_paragraph = previous is None or _new_paragraph(previous, line, gap)
+        if starts_paragraph and _CAPTION.match(line.text) and not _starts_lower(line.text):
+            captions.append([line])
+            segments.append([])
+        elif captions and not segments[-1] and not starts_paragraph:
+            captions[-1].append(line)
+        else:
+            segments[-1].append(line)
+        previous = line
+    groups: list[list[Line]] = []
+    for segment in segments:
+        found = paragraphs(segment, gap)
+        if groups and found and _runs_on(groups[-1][-1], found[0][0]):
+            groups[-1].extend(found.pop(0))
+        groups.extend(found)
+    return groups + captions
+
+
+def _runs_on(a: Line, b: Line) -> bool:
+    """Whether ``b`` continues the sentence ``a`` leaves open."""
+    return not _ENDS_SENTENCE.search(a.text) and _starts_lower(b.text)
 
 
 @dataclass

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from workbench.domain.codebook import CodeKind, CodeSpec, iter_codes, parse_codebook
 from workbench.domain.gold import GoldCoding, parse_gold
 from workbench.domain.matching import match_reference
@@ -15,6 +13,7 @@ from workbench.domain.studies import Reference
 from workbench.importers.characteristics import parse_characteristics
 from workbench.importers.errors import ImportProblem
 from workbench.importers.references import parse_ris
+from workbench.importers.safe_yaml import load_yaml
 from workbench.importers.text import MEDIA_TYPES, ExtractedText, extract_file
 
 SAMPLE_CORPUS = Path(__file__).resolve().parents[2] / "sample_corpus"
@@ -41,8 +40,8 @@ class SampleCorpus:
 
 
 def read_yaml(path: Path) -> Any:
-    """Load a YAML file safely (no arbitrary objects)."""
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    """Load a YAML file safely (no arbitrary objects, aliases or unbounded nesting: see safe_yaml)."""
+    return load_yaml(path.read_bytes())
 
 
 def code_kinds(codebook: list[CodeSpec]) -> dict[str, CodeKind]:

@@ -7,6 +7,7 @@ import io
 import zipfile
 from pathlib import Path
 
+from workbench.domain.text_rules import clean_text_with_offsets
 from workbench.importers.encoding import decode_text
 from workbench.importers.errors import ImportProblem
 from workbench.importers.html import extract_html
@@ -29,7 +30,10 @@ def extract_file(path: Path) -> ExtractedText:
 
 
 def extract_bytes(filename: str, data: bytes) -> ExtractedText:
-    """Extract text from a file's bytes, choosing the reader by the file name's suffix."""
+    """Extract text from a file's bytes, choosing the reader by the file name's suffix.
+
+    Control characters (NUL and the rest of C0 but tab and line breaks) are removed here, once for
+    every format, so the text is the same on SQLite and PostgreSQL (which refuses NUL)."""
     suffix = Path(filename).suffix.lower()
     if suffix not in MEDIA_TYPES:
         raise ImportProblem(filename, f"unsupported file type {suffix or '(none)'}")
@@ -44,6 +48,7 @@ def extract_bytes(filename: str, data: bytes) -> ExtractedText:
     else:
         result = extract_html(filename, data)
     result.sha256 = hashlib.sha256(data).hexdigest()
+    result.text, result.page_starts = clean_text_with_offsets(result.text, result.page_starts)
     if not result.text.strip():
         raise ImportProblem(filename, "no text could be extracted")
     return result

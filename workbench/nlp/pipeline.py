@@ -4,19 +4,30 @@ installed English pipeline named by ``WORKBENCH_SPACY_MODEL`` with the rule comp
 from __future__ import annotations
 
 import os
+import re
 import threading
+import warnings
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 from thinc.api import Config
 
-from workbench.nlp.components import KeepText  # importing it registers the factories
+from workbench.nlp.components import TEXT_KEY, KeepText  # importing it registers the factories
 
 MODEL_ENV = "WORKBENCH_SPACY_MODEL"
 SUGGESTER_DIR = Path(__file__).resolve().parents[2] / "models" / "suggester"
 RULES_VERSION = "1"
 MAX_LENGTH = 20_000_000
+CHUNK_CHARS = 500_000
+"""Texts longer than this go through the pipeline in pieces cut at paragraph (else line, else word)
+breaks and are joined again, so no document meets spaCy's ``max_length`` and offsets stay exact."""
+_BREAKS = (re.compile(r"\n[ \t\r]*\n"), re.compile(r"\n"), re.compile(r"\s"))
 OUR_COMPONENTS = ("realist_sentences", "realist_lemmatizer", "realist_quotes", "realist_cues")
 
 _lock = threading.Lock()
@@ -83,3 +94,68 @@ def pipeline_name(nlp: Language) -> str:
         return f"blank English (spacy.blank('en')) + rules {RULES_VERSION}"
     name = f"{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')} {meta.get('version', '')}"
     return f"{name} + rules {RULES_VERSION}"
+
+
+def chunk_bounds(text: str, size: int) -> list[tuple[int, int]]:
+    """``[start, end)`` pieces of at most ``size`` characters covering the text, cut after the last
+    paragraph break in each piece (else line break, else space; else exactly at ``size``)."""
+    bounds, start = [], 0
+    while len(text) - start > size:
+        end = start + size
+        for pattern in _BREAKS:
+            last = deque(pattern.finditer(text, start + size // 2, end), maxlen=1)
+            if last:
+                end = last[0].end()
+                break
+        bounds.append((start, end))
+        start = end
+    bounds.append((start, len(text)))
+    return bounds
+
+
+def pipe_texts(
+    nlp: Language, texts: Iterable[str], batch_size: int = 16, size: int = CHUNK_CHARS
+) -> Iterator[Doc]:
+    """One processed Doc per text, as ``nlp.pipe`` gives, for texts of any length: long texts are
+    processed in pieces (see ``chunk_bounds``) and joined, with character offsets unchanged."""
+    size = min(size, nlp.max_length)
+
+    def pieces() -> Iterator[tuple[str, tuple[str, int, int]]]:
+        for text in texts:
+            bounds = chunk_bounds(text, size)
+            for number, (start, end) in enumerate(bounds):
+                yield text[start:end], (text, number, len(bounds))
+
+    parts: list[Doc] = []
+    for doc, (text, number, count) in nlp.pipe(pieces(), batch_size=batch_size, as_tuples=True):
+        parts.append(doc)
+        if number == count - 1:
+            yield parts[0] if count == 1 else _joined(text, parts)
+            parts = []
+
+
+def _joined(text: str, parts: list[Doc]) -> Doc:
+    """The pieces as one Doc of ``text``, their quotations and cues moved to the whole's offsets."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # W101: doc-level extensions are merged below, by hand
+        doc = Doc.from_docs(parts, ensure_whitespace=False)
+    doc.user_data[TEXT_KEY] = text
+    quotations, cues, chars, tokens = [], [], 0, 0
+    for part in parts:
+        for quotation in part._.realist_quotations or []:
+            quotations.append(
+                replace(
+                    quotation,
+                    start=quotation.start + chars,
+                    end=quotation.end + chars,
+                    attribution_end=quotation.attribution_end + chars if quotation.attribution_end else 0,
+                )
+            )
+        found = part._.realist_cues
+        if found is not None and len(found):
+            cues.append(found + np.array([0, tokens, tokens], dtype=found.dtype))
+        chars += len(part.user_data.get(TEXT_KEY, part.text))
+        tokens += len(part)
+    doc._.realist_quotations = quotations
+    doc._.realist_cues = np.concatenate(cues) if cues else np.zeros((0, 3), dtype=np.int64)
+    return doc

@@ -13,6 +13,7 @@ from workbench.nlp import scoring
 from workbench.nlp.codebook import CodebookIndex, CodeProfile
 from workbench.nlp.cues import CATEGORIES, REASON_NAMES
 from workbench.nlp.features import DocFeatures, analyse
+from workbench.nlp.pipeline import pipe_texts
 from workbench.nlp.scoring import UnitScores
 
 REASON_ORDER = ("causal", "experience", "interpretation", "hedge", "context", "outcome")
@@ -72,8 +73,8 @@ class Suggester:
         return Suggester(self.nlp, [], model, self.min_score, self.index)
 
     def analyse(self, texts: Iterable[str], batch_size: int = 16) -> Iterator[DocFeatures]:
-        """Features of each text, streamed through ``nlp.pipe``."""
-        for doc in self.nlp.pipe(texts, batch_size=batch_size):
+        """Features of each text, streamed through ``nlp.pipe`` (long texts in pieces: ``pipe_texts``)."""
+        for doc in pipe_texts(self.nlp, texts, batch_size):
             yield analyse(doc, self.index)
 
     def scores(self, features: DocFeatures) -> UnitScores:

@@ -6,26 +6,39 @@ file stays in the store. Duplicates are reported and either skipped, merged, or 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 from pathlib import PurePosixPath
 from typing import Literal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from workbench.domain.characteristics import CharacteristicError
-from workbench.domain.matching import is_duplicate, match_reference
-from workbench.domain.studies import Reference, citation_key, first_line_title
-from workbench.importers.archive import IncomingFile, check_size, expand_zip, max_file_bytes
+from workbench.domain.studies import Reference, citation_key
+from workbench.domain.study_index import StudyIndex
+from workbench.domain.text_rules import clean_reference, clean_text, source_filename, study_key
+from workbench.importers.archive import (
+    MEMBER_SEPARATOR,
+    IncomingFile,
+    check_size,
+    check_text_size,
+    expand_zip,
+    max_file_bytes,
+)
 from workbench.importers.characteristics import parse_characteristics
 from workbench.importers.encoding import decode_text
 from workbench.importers.errors import ImportProblem
+from workbench.importers.pdf_metadata import guess_reference
 from workbench.importers.references import parse_references
 from workbench.importers.text import MEDIA_TYPES, extract_bytes
 from workbench.importers.text_types import ExtractedText
 from workbench.services.access import EDITORS, require_member
+from workbench.services.import_index import catch_up, indexed, lock_project
 from workbench.services.study_rows import apply_characteristics, attach_document, fill_blanks, new_study
 from workbench.store.db import Store
 from workbench.store.models import Study
@@ -33,6 +46,12 @@ from workbench.store.models import Study
 REFERENCE_SUFFIXES = {".ris", ".bib", ".csv"}
 OnDuplicate = Literal["ask", "skip", "merge"]
 Progress = Callable[[int, int, str], None]
+WRITE_ATTEMPTS = 3
+UNEXPECTED = (
+    "could not be imported because of an unexpected error (it has been logged); nothing of it was saved"
+)
+CONFLICT = "another import changed this project at the same moment, several times; import the file again"
+log = logging.getLogger(__name__)
 
 
 class Status(StrEnum):
@@ -94,6 +113,16 @@ class _Batch:
     summary: ImportSummary
     references: list[tuple[str, Reference]] = field(default_factory=list)
     used: set[int] = field(default_factory=set)
+    index: StudyIndex | None = None
+
+    def fresh_index(self) -> StudyIndex:
+        """The index, built (without any study yet) on first use or after a failed write."""
+        if self.index is None:
+            self.index = StudyIndex([ref for _name, ref in self.references])
+        return self.index
+
+
+Work = Callable[[Session, _Batch, StudyIndex, ImportSummary], None]
 
 
 def import_files(
@@ -104,24 +133,30 @@ def import_files(
     *,
     on_duplicate: OnDuplicate = "skip",
     progress: Progress | None = None,
+    total_limit: int | None = None,
 ) -> ImportSummary:
-    """Import full texts, reference files (RIS, BibTeX, CSV), characteristics CSVs and zips of them."""
+    """Import full texts, reference files (RIS, BibTeX, CSV), characteristics CSVs and zips of them.
+
+    Each file succeeds or fails alone: a damaged file, or any unexpected error while importing it,
+    is named in the summary and the batch goes on. With ``total_limit`` (bytes, an upload's bound),
+    files past it are refused unread.
+    """
     with store.transaction() as session:
         require_member(session, project_id, username, EDITORS)
     batch = _Batch(project_id, username, on_duplicate, ImportSummary())
-    texts, characteristics = _read_references(batch, _expand(batch, files))
+    texts, characteristics = _read_references(batch, _expand(batch, files, total_limit))
     steps = len(texts) + len(characteristics) + 1
     for done, item in enumerate(texts):
         if progress:
-            progress(done, steps, item.name)
-        _import_text(store, batch, item)
+            progress(done, steps, item.label)
+        _guarded(batch, item.label, partial(_import_text, store, batch, item))
     if progress:
         progress(len(texts), steps, "references")
-    _import_unused_references(store, batch)
+    _guarded(batch, "references", partial(_import_unused_references, store, batch))
     for done, item in enumerate(characteristics, start=len(texts) + 1):
         if progress:
-            progress(done, steps, item.name)
-        _import_characteristics(store, batch, item)
+            progress(done, steps, item.label)
+        _guarded(batch, item.label, partial(_import_characteristics, store, batch, item))
     if progress:
         progress(steps, steps, "done")
     return batch.summary
@@ -132,21 +167,47 @@ def _fail(batch: _Batch, problem: ImportProblem) -> None:
     batch.summary.outcomes.append(FileOutcome(problem.filename, Status.FAILED, f"{problem.what}{where}"))
 
 
-def _expand(batch: _Batch, files: list[IncomingFile]) -> list[IncomingFile]:
-    limit, out = max_file_bytes(), []
+def _guarded(batch: _Batch, label: str, step: Callable[[], None]) -> None:
+    """Run one file's step; its failure becomes its line of the summary, never the batch's end."""
+    try:
+        step()
+    except ImportProblem as problem:
+        _fail(batch, problem)
+    except (CharacteristicError, ValueError) as exc:
+        _fail(batch, ImportProblem(label, str(exc)))
+    except Exception:  # a bug or a damaged file no reader foresaw: log it whole, tell the user plainly
+        log.exception("unexpected error importing %s", label)
+        batch.index = None
+        _fail(batch, ImportProblem(label, UNEXPECTED))
+
+
+def _expand(batch: _Batch, files: list[IncomingFile], total_limit: int | None) -> list[IncomingFile]:
+    limit, out, total = max_file_bytes(), list[IncomingFile](), 0
     for item in files:
         try:
-            check_size(item.name, item.size, limit)
-            if PurePosixPath(item.name).suffix.lower() == ".zip":
-                members, problems = expand_zip(item, limit)
-                out.extend(members)
-                for problem in problems:
-                    _fail(batch, problem)
-            else:
-                out.append(item)
+            check_size(item.label, item.size, limit)
+            total += item.size
+            if total_limit is not None and total > total_limit:
+                raise ImportProblem(item.label, f"not read: the upload is over {_mb(total_limit)} in all")
         except ImportProblem as problem:
             _fail(batch, problem)
+            continue
+        if _suffix(item) == ".zip":
+            _guarded(batch, item.label, partial(_zip_members, batch, item, limit, out))
+        else:
+            out.append(item)
     return out
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.0f} MB"
+
+
+def _zip_members(batch: _Batch, item: IncomingFile, limit: int, out: list[IncomingFile]) -> None:
+    members, problems = expand_zip(item, limit)
+    out.extend(members)
+    for problem in problems:
+        _fail(batch, problem)
 
 
 def _suffix(item: IncomingFile) -> str:
@@ -157,29 +218,35 @@ def _read_references(
     batch: _Batch, files: list[IncomingFile]
 ) -> tuple[list[IncomingFile], list[IncomingFile]]:
     """Parse every reference file first (full texts are matched against them)."""
-    texts, characteristics = [], []
+    texts: list[IncomingFile] = []
+    characteristics: list[IncomingFile] = []
     for item in files:
         suffix = _suffix(item)
         if suffix in MEDIA_TYPES:
             texts.append(item)
         elif suffix in REFERENCE_SUFFIXES:
-            try:
-                data = item.read()
-                if suffix == ".csv" and _is_characteristics(item.name, data):
-                    characteristics.append(IncomingFile(item.name, len(data), lambda d=data: d))
-                    continue
-                result = parse_references(item.name, data)
-            except ImportProblem as problem:
-                _fail(batch, problem)
-                continue
-            batch.references.extend((item.name, ref) for ref in result.references)
-            message = f"{len(result.references)} references read"
-            if result.problems:
-                message += f"; {len(result.problems)} problems: " + "; ".join(result.problems)
-            batch.summary.outcomes.append(FileOutcome(item.name, Status.REFERENCES, message))
+            _guarded(batch, item.label, partial(_read_reference_file, batch, item, characteristics))
         else:
-            _fail(batch, ImportProblem(item.name, f"unsupported file type {suffix or '(none)'}"))
+            _fail(batch, ImportProblem(item.label, f"unsupported file type {suffix or '(none)'}"))
     return texts, characteristics
+
+
+def _read_reference_file(batch: _Batch, item: IncomingFile, characteristics: list[IncomingFile]) -> None:
+    data = item.read()
+    if _suffix(item) == ".csv" and _is_characteristics(item.name, data):
+        characteristics.append(IncomingFile(item.name, len(data), partial(bytes, data), item.origin))
+        return
+    result = parse_references(item.label, data)
+    notes: list[str] = []
+    for reference in result.references:
+        clean, cut = clean_reference(reference)
+        notes.extend(f"{clean.title[:40] or 'a reference'}: {note}" for note in cut)
+        batch.references.append((item.label, clean))
+    message = f"{len(result.references)} references read"
+    problems = result.problems + notes
+    if problems:
+        message += f"; {len(problems)} problems: " + "; ".join(problems)
+    batch.summary.outcomes.append(FileOutcome(item.label, Status.REFERENCES, message))
 
 
 def _is_characteristics(name: str, data: bytes) -> bool:
@@ -187,101 +254,109 @@ def _is_characteristics(name: str, data: bytes) -> bool:
     return "study" in [h.strip().strip('"') for h in header.split(",")]
 
 
-def _existing(session: Session, project_id: int) -> list[Study]:
-    return list(
-        session.scalars(
-            select(Study).where(Study.project_id == project_id).options(selectinload(Study.documents))
-        )
-    )
+def _write(store: Store, batch: _Batch, work: Work) -> None:
+    """Run one file's writes in its own transaction, alone among the project's importers.
 
-
-def _as_reference(study: Study) -> Reference:
-    return Reference(
-        title=study.title, authors=list(study.authors), year=study.year, journal=study.journal, doi=study.doi
-    )
+    The index catches up inside the lock, so duplicates are judged on what is stored now; a unique
+    key taken meanwhile (a writer that does not lock) is retried. The file's summary lines count
+    only once its transaction has committed.
+    """
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        staged = ImportSummary()
+        try:
+            with store.transaction() as session:
+                lock_project(session, batch.project_id)
+                index = batch.fresh_index()
+                catch_up(session, index, batch.project_id)
+                work(session, batch, index, staged)
+        except IntegrityError:
+            batch.index = None
+            if attempt == WRITE_ATTEMPTS:
+                raise ImportProblem("", CONFLICT) from None
+            continue
+        except BaseException:
+            batch.index = None  # it may hold rows that were rolled back
+            raise
+        batch.summary.outcomes.extend(staged.outcomes)
+        batch.summary.pending.extend(staged.pending)
+        return
 
 
 def _import_text(store: Store, batch: _Batch, item: IncomingFile) -> None:
+    extracted = extract_bytes(item.label, item.read())
+    check_text_size(item.label, extracted.text)
     try:
-        extracted = extract_bytes(item.name, item.read())
+        _write(store, batch, partial(_place_text, item=item, extracted=extracted))
     except ImportProblem as problem:
-        _fail(batch, problem)
-        return
-    with store.transaction() as session:
-        studies = _existing(session, batch.project_id)
-        existing_refs = [_as_reference(s) for s in studies]
-        candidates = [ref for _name, ref in batch.references] + existing_refs
-        found = match_reference(extracted.text[:3000], candidates)
-        same_file = next((s for s in studies for d in s.documents if d.sha256 == extracted.sha256), None)
-        if same_file is not None:
-            if found is not None and not any(found[0] is ref for ref in existing_refs):
-                batch.used.add(_index_of(batch, found[0]))  # its reference is the same duplicate
-            message = f"the same file is already the full text of {same_file.key}"
-            batch.summary.outcomes.append(FileOutcome(item.name, Status.DUPLICATE, message, same_file.key))
-            return
-        if found is None:
-            title = first_line_title(extracted.text)
-            target = _duplicate_of(Reference(title=title), studies)
-            reference, how = Reference(title=title), "no reference matched"
-        else:
-            reference, reason = found
-            how = f"matched by {reason}"
-            if any(reference is ref for ref in existing_refs):
-                target = studies[next(i for i, r in enumerate(existing_refs) if r is reference)]
-            else:
-                batch.used.add(_index_of(batch, reference))
-                target = _duplicate_of(reference, studies)
-        _place_text(session, batch, item.name, extracted, reference, how, target)
-
-
-def _index_of(batch: _Batch, reference: Reference) -> int:
-    return next(i for i, (_name, ref) in enumerate(batch.references) if ref is reference)
-
-
-def _duplicate_of(reference: Reference, studies: list[Study]) -> Study | None:
-    if not reference.title and not reference.doi:
-        return None
-    return next((s for s in studies if is_duplicate(reference, _as_reference(s))), None)
+        raise ImportProblem(item.label, problem.what, problem.where) from None
 
 
 def _place_text(
     session: Session,
     batch: _Batch,
-    filename: str,
+    index: StudyIndex,
+    out: ImportSummary,
+    item: IncomingFile,
     extracted: ExtractedText,
-    reference: Reference,
-    how: str,
-    target: Study | None,
 ) -> None:
-    outcomes = batch.summary.outcomes
-    if target is None:
-        key = PurePosixPath(filename).stem or citation_key(reference.authors, reference.year, reference.title)
+    found = index.match(extracted.text[:3000])
+    same_file = index.same_file(extracted.sha256)
+    if same_file is not None:
+        if found is not None and index.study_of(found[0]) is None:
+            batch.used.add(found[0])  # its reference is the same duplicate
+        message = f"the same file is already the full text of {same_file.key}"
+        out.outcomes.append(FileOutcome(item.label, Status.DUPLICATE, message, same_file.key))
+        return
+    if found is None:
+        guessed = guess_reference(item.name, item.read(), extracted.text)  # title, authors... off the page
+        how = "no reference matched" + ("; metadata guessed from the file" if guessed.guessed else "")
+        reference = clean_reference(guessed)[0]  # PDF metadata can hold NULs and overlong fields too
+        target = index.duplicate_of(reference)
+    else:
+        position, reason = found
+        reference, how = index.references[position], f"matched by {reason}"
+        target = index.study_of(position)
+        if target is None:
+            batch.used.add(position)
+            target = index.duplicate_of(reference)
+    study = session.get(Study, target.id) if target is not None else None
+    if study is None:
+        key = study_key(PurePosixPath(item.name).stem) if PurePosixPath(item.name).stem else ""
+        key = key or citation_key(reference.authors, reference.year, reference.title)
         study = new_study(session, batch.project_id, key, reference)
-        attach_document(session, study, filename, extracted)
-        outcomes.append(FileOutcome(filename, Status.IMPORTED, f"new study {study.key}; {how}", study.key))
-    elif not target.documents:
-        attach_document(session, target, filename, extracted)
-        fill_blanks(target, reference)
-        outcomes.append(
-            FileOutcome(filename, Status.MATCHED, f"full text of {target.key}; {how}", target.key)
+        _attach(session, index, study, item, extracted)
+        out.outcomes.append(
+            FileOutcome(item.label, Status.IMPORTED, f"new study {study.key}; {how}", study.key)
+        )
+    elif target is not None and not target.has_documents:
+        _attach(session, index, study, item, extracted)
+        fill_blanks(study, reference)
+        out.outcomes.append(
+            FileOutcome(item.label, Status.MATCHED, f"full text of {study.key}; {how}", study.key)
         )
     else:
-        pending = PendingDuplicate(
-            filename, target.id, target.key, f"{target.key} already has a full text", reference, extracted
-        )
-        _duplicate(session, batch, pending)
+        reason = f"{study.key} already has a full text"
+        pending = PendingDuplicate(item.label, study.id, study.key, reason, reference, extracted)
+        _duplicate(session, batch, out, pending)
 
 
-def _duplicate(session: Session, batch: _Batch, pending: PendingDuplicate) -> None:
+def _attach(
+    session: Session, index: StudyIndex, study: Study, item: IncomingFile, extracted: ExtractedText
+) -> None:
+    """Store the full text and tell the index (a study created here joins it too)."""
+    document = attach_document(session, study, source_filename(item.name), extracted)
+    index.add_study(indexed(study))
+    index.add_document(document.id, study.id, extracted.sha256)
+
+
+def _duplicate(session: Session, batch: _Batch, out: ImportSummary, pending: PendingDuplicate) -> None:
     if batch.on_duplicate == "merge":
-        batch.summary.outcomes.append(_merge(session, pending))
+        out.outcomes.append(_merge(session, pending))
     else:
         message = f"duplicate of {pending.existing_key}: {pending.reason}"
-        batch.summary.outcomes.append(
-            FileOutcome(pending.filename, Status.DUPLICATE, message, pending.existing_key)
-        )
+        out.outcomes.append(FileOutcome(pending.filename, Status.DUPLICATE, message, pending.existing_key))
         if batch.on_duplicate == "ask":
-            batch.summary.pending.append(pending)
+            out.pending.append(pending)
 
 
 def _merge(session: Session, pending: PendingDuplicate) -> FileOutcome:
@@ -290,10 +365,62 @@ def _merge(session: Session, pending: PendingDuplicate) -> FileOutcome:
         return FileOutcome(pending.filename, Status.FAILED, f"{pending.existing_key} no longer exists")
     merged = fill_blanks(study, pending.reference) if pending.reference else []
     if pending.extracted is not None:
-        attach_document(session, study, pending.filename, pending.extracted)
+        name = pending.filename.rsplit(MEMBER_SEPARATOR, 1)[-1]
+        attach_document(session, study, source_filename(name), pending.extracted)
         merged.append("another full text")
     message = f"merged into {study.key}: " + (", ".join(merged) or "nothing new")
     return FileOutcome(pending.filename, Status.MERGED, message, study.key)
+
+
+def _import_unused_references(store: Store, batch: _Batch) -> None:
+    """References with no full text in the batch become studies of their own (one transaction per file)."""
+    by_file: dict[str, list[int]] = {}
+    for i, (name, _ref) in enumerate(batch.references):
+        if i not in batch.used:
+            by_file.setdefault(name, []).append(i)
+    for name, positions in by_file.items():
+        work: Work = partial(_add_references, name=name, positions=positions)
+        _guarded(batch, name, partial(_write, store, batch, work))
+
+
+def _add_references(
+    session: Session, batch: _Batch, index: StudyIndex, out: ImportSummary, name: str, positions: list[int]
+) -> None:
+    created = 0
+    for position in positions:
+        ref = index.references[position]
+        target = index.duplicate_of(ref)
+        if target is not None:
+            label = f"{name}: {ref.title[:60]}"
+            pending = PendingDuplicate(label, target.id, target.key, "same reference", ref)
+            _duplicate(session, batch, out, pending)
+            continue
+        study = new_study(session, batch.project_id, citation_key(ref.authors, ref.year, ref.title), ref)
+        index.add_study(indexed(study))
+        created += 1
+    if created:
+        message = f"{created} studies from references without a full text"
+        out.outcomes.append(FileOutcome(name, Status.IMPORTED, message))
+
+
+def _import_characteristics(store: Store, batch: _Batch, item: IncomingFile) -> None:
+    rows = parse_characteristics(clean_text(decode_text(item.name, item.read()).text), item.label)
+    changed = 0
+
+    def apply(session: Session, _batch: _Batch, _index: StudyIndex, out: ImportSummary) -> None:
+        nonlocal changed
+        found = session.scalars(
+            select(Study).where(Study.project_id == batch.project_id, Study.key.in_(list(rows)))
+        )
+        studies = {s.key: s for s in found}
+        unknown = sorted(set(rows) - set(studies))
+        if unknown:
+            raise ImportProblem(item.label, f"unknown study keys: {', '.join(unknown)}")
+        changed = sum(apply_characteristics(studies[key], values) for key, values in rows.items())
+        message = f"characteristics of {len(rows)} studies read; {changed} changed"
+        out.outcomes.append(FileOutcome(item.label, Status.CHARACTERISTICS, message))
+
+    _write(store, batch, apply)
 
 
 def resolve_duplicates(
@@ -311,46 +438,3 @@ def resolve_duplicates(
                     FileOutcome(pending.filename, Status.DUPLICATE, "skipped", pending.existing_key)
                 )
     return outcomes
-
-
-def _import_unused_references(store: Store, batch: _Batch) -> None:
-    """References with no full text in the batch become studies of their own (one transaction per file)."""
-    by_file: dict[str, list[Reference]] = {}
-    for i, (name, ref) in enumerate(batch.references):
-        if i not in batch.used:
-            by_file.setdefault(name, []).append(ref)
-    for name, refs in by_file.items():
-        with store.transaction() as session:
-            created = 0
-            for ref in refs:
-                target = _duplicate_of(ref, _existing(session, batch.project_id))
-                if target is not None:
-                    label = f"{name}: {ref.title[:60]}"
-                    pending = PendingDuplicate(label, target.id, target.key, "same reference", ref)
-                    _duplicate(session, batch, pending)
-                    continue
-                new_study(session, batch.project_id, citation_key(ref.authors, ref.year, ref.title), ref)
-                created += 1
-            if created:
-                batch.summary.outcomes.append(
-                    FileOutcome(
-                        name, Status.IMPORTED, f"{created} studies from references without a full text"
-                    )
-                )
-
-
-def _import_characteristics(store: Store, batch: _Batch, item: IncomingFile) -> None:
-    try:
-        rows = parse_characteristics(decode_text(item.name, item.read()).text, item.name)
-        with store.transaction() as session:
-            studies = {s.key: s for s in _existing(session, batch.project_id)}
-            unknown = sorted(set(rows) - set(studies))
-            if unknown:
-                raise ImportProblem(item.name, f"unknown study keys: {', '.join(unknown)}")
-            changed = sum(apply_characteristics(studies[key], values) for key, values in rows.items())
-    except (CharacteristicError, ValueError) as exc:
-        problem = exc if isinstance(exc, ImportProblem) else ImportProblem(item.name, str(exc))
-        _fail(batch, problem)
-        return
-    message = f"characteristics of {len(rows)} studies read; {changed} changed"
-    batch.summary.outcomes.append(FileOutcome(item.name, Status.CHARACTERISTICS, message))

@@ -1,13 +1,18 @@
-"""Study use cases: list a project's studies with their characteristics and appraisal."""
+"""Study use cases: list a project's studies, read one, and show its original PDF page beside the text."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
 
 from workbench.domain.appraisal import casp_summary
+from workbench.domain.reading import reader_parts
 from workbench.domain.spans import page_of
 from workbench.domain.studies import short_citation
-from workbench.services.access import NotFound, require_member
+from workbench.importers.pdf import PDF_MEDIA_TYPE, render_page
+from workbench.services.access import require_member
+from workbench.services.errors import Invalid, NotFound
+from workbench.services.study_rows import guessed_fields
 from workbench.store import queries
 from workbench.store.db import Store
 from workbench.store.models import Study
@@ -35,6 +40,7 @@ class StudyRow:
     extras: dict[str, object]
     documents: int
     excerpts: int
+    guessed: tuple[str, ...] = ()
 
 
 def list_studies(store: Store, username: str, project_id: int) -> list[StudyRow]:
@@ -58,9 +64,10 @@ def list_studies(store: Store, username: str, project_id: int) -> list[StudyRow]
                 s.relevance.value if s.relevance else "",
                 s.rigour.value if s.rigour else "",
                 casp_summary(s.casp),
-                dict(s.extras),
+                {k: v for k, v in s.extras.items() if not k.startswith("_")},
                 documents,
                 excerpts,
+                tuple(guessed_fields(s)),
             )
             for s, documents, excerpts in queries.studies_of(session, project_id)
         ]
@@ -68,13 +75,20 @@ def list_studies(store: Store, username: str, project_id: int) -> list[StudyRow]
 
 @dataclass(frozen=True)
 class StudyText:
-    """A study's full text split at its page boundaries, for the reader view."""
+    """A study's full text split at its page boundaries, for the reader view.
+
+    ``parts`` is what the reader shows: like ``pages``, but a page opening mid-sentence is joined to
+    the part before it with its marker inline. ``sha256`` identifies the original file (not stored).
+    """
 
     study_id: int
     citation: str
     title: str
     filename: str
     pages: list[tuple[int | None, str]]
+    parts: list[tuple[int | None, str]] = field(default_factory=list)
+    sha256: str = ""
+    is_pdf: bool = False
 
 
 def read_study(store: Store, username: str, study_id: int) -> StudyText | None:
@@ -96,5 +110,31 @@ def read_study(store: Store, username: str, study_id: int) -> StudyText | None:
                 (page_of(bounds[i], starts), text[bounds[i] : bounds[i + 1]]) for i in range(len(starts))
             ]
         return StudyText(
-            study.id, short_citation(study.authors, study.year), study.title, document.source_filename, pages
+            study.id,
+            short_citation(study.authors, study.year),
+            study.title,
+            document.source_filename,
+            pages,
+            reader_parts(text, starts),
+            document.sha256,
+            document.media_type == PDF_MEDIA_TYPE,
         )
+
+
+def page_image(store: Store, username: str, study_id: int, data: bytes, page: int) -> bytes:
+    """Page ``page`` of the study's original PDF as a PNG, given the file's bytes again.
+
+    The store keeps a full text's extracted text and its SHA-256, not the file itself: the reviewer
+    supplies the PDF, and it is rendered only when it is the very file the text came from.
+    """
+    with store.transaction() as session:
+        study = session.get(Study, study_id)
+        if study is None:
+            raise NotFound(f"study {study_id} does not exist")
+        require_member(session, study.project_id, username)
+        if not study.documents or study.documents[0].media_type != PDF_MEDIA_TYPE:
+            raise Invalid("this study's full text is not a PDF, so there is no page to show")
+        expected = study.documents[0].sha256
+    if hashlib.sha256(data).hexdigest() != expected:
+        raise Invalid("this is not the PDF this study's text was imported from; choose that file")
+    return render_page(data, page)

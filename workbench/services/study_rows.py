@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from workbench.domain.characteristics import participants
 from workbench.domain.studies import Reference
+from workbench.importers.pdf_metadata import GuessedReference
 from workbench.importers.text_types import ExtractedText
 from workbench.store.enums import Rating
 from workbench.store.models import Document, Study
@@ -25,11 +26,30 @@ REFERENCE_FIELDS = (
     "abstract",
     "keywords",
 )
+# Study.extras key (private: not an extraction field) naming the reference fields guessed from the full text.
+GUESSED_KEY = "_metadata_guessed"
+
+
+def guessed_fields(study: Study) -> list[str]:
+    """The reference fields read off the study's full text and not yet confirmed by a reviewer."""
+    return list((study.extras or {}).get(GUESSED_KEY) or [])
+
+
+def set_guessed(study: Study, names: list[str]) -> None:
+    """Record which fields are guesses still to confirm (none: the mark is removed)."""
+    extras = {k: v for k, v in (study.extras or {}).items() if k != GUESSED_KEY}
+    study.extras = {**extras, GUESSED_KEY: names} if names else extras
 
 
 def unique_key(session: Session, project_id: int, wanted: str) -> str:
     """``wanted``, or ``wanted-2``, ``wanted-3``... if the project already has that study key."""
-    taken = set(session.scalars(select(Study.key).where(Study.project_id == project_id)))
+    taken = set(
+        session.scalars(
+            select(Study.key).where(
+                Study.project_id == project_id, Study.key.startswith(wanted, autoescape=True)
+            )
+        )
+    )
     key, n = wanted, 1
     while key in taken:
         n += 1
@@ -42,6 +62,8 @@ def new_study(session: Session, project_id: int, key: str, reference: Reference)
     study = Study(project_id=project_id, key=unique_key(session, project_id, key))
     for name in REFERENCE_FIELDS:
         setattr(study, name, getattr(reference, name))
+    if isinstance(reference, GuessedReference) and reference.guessed:
+        set_guessed(study, list(reference.guessed))
     session.add(study)
     session.flush()
     return study
