@@ -137,4 +137,11 @@ def test_the_reader_draws_the_best_few_suggestions_per_page_by_default(
     assert len(best) <= len(found) // 2, "a few per page, not every sentence"
     page.locator(".reader .seg.sg").first.evaluate(SCROLL_READER_TO)  # the reader only, not the page
     page.screenshot(path=str(artifacts / "coding-default-threshold.png"))
+    # the PDF's line breaks inside a paragraph read as spaces; its blank lines still part paragraphs
+    shown = page.locator(".reader .text").evaluate("t => t.textContent")
+    utf16 = Utf16Index(view.text)
+    assert len(shown) == utf16.to_utf16(len(view.text))  # same length: offsets are unchanged
+    lone = [i for i, c in enumerate(view.text) if c == "\n" and "\n" not in view.text[i - 1 : i + 2 : 2]]
+    assert lone, "the sample PDF has lines broken inside paragraphs"
+    assert {shown[utf16.to_utf16(i)] for i in lone} == {" "} and "\n\n" in shown
     page.close()

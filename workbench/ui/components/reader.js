@@ -51,7 +51,8 @@ function send(st, name, value) {
 // ---- rendering: split the text at every excerpt, suggestion and page boundary, one span per segment ----
 
 function render(st, data) {
-  const text = data.text;
+  // a lone line break inside a PDF paragraph shows as a space: one UTF-16 unit for one, offsets unchanged
+  const text = data.reflow ? data.text.replace(/(?<![\n\r])\n(?![\n\r])/g, ' ') : data.text;
   const excerpts = data.excerpts.map(([id, s, e, label, colours, badge], order) =>
     ({ id, s, e, label, colours, badge, order }));
   const suggestions = (data.suggestions || []).map((row) => suggestionOf(row, data.strings || []));

@@ -101,6 +101,9 @@ def reader_data(
         "doc": view.document_id,
         "sig": f"{view.document_id}:{signature:x}",
         "text": view.text,
+        # PDF text keeps the page's line breaks; the reader shows a lone one as a space (same length,
+        # so offsets are unchanged) and keeps blank lines between paragraphs
+        "reflow": bool(view.page_starts),
         "pages": pages,
         "excerpts": excerpts,
         "suggestions": suggested,
