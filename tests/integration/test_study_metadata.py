@@ -4,12 +4,14 @@ import io
 
 import pytest
 from PIL import Image
+from sqlalchemy import update
 
 from tests.pdf_samples import AUTHORS, DOI, JOURNAL, TITLE, YEAR, bmj_open_like_pdf
 from workbench.importers.archive import from_bytes
 from workbench.services import importing, projects, studies, study_metadata
 from workbench.services.audit import audit_entries
 from workbench.services.errors import Conflict, Invalid, PermissionDenied
+from workbench.store.models import Document
 
 USER = "importer"
 
@@ -96,11 +98,24 @@ def test_only_members_who_edit_may_change_a_studys_reference(store):
         study_metadata.attach_reference(store, "mallory", row.id, "ref.ris", RIS.encode(), None)
 
 
-def test_the_original_page_is_rendered_only_from_the_very_file_the_text_came_from(store):
+def test_an_imported_pdf_shows_its_original_page_from_the_stored_file(store):
     _project_id, row = import_bmj_pdf(store)
     text = studies.read_study(store, USER, row.id)
-    assert text is not None and text.is_pdf
-    image = Image.open(io.BytesIO(studies.page_image(store, USER, row.id, bmj_open_like_pdf(), 1)))
+    assert text is not None and text.is_pdf and text.has_original
+    image = Image.open(io.BytesIO(studies.page_image(store, USER, row.id, 1)))
     assert image.width > 500 and image.height > image.width
+    with pytest.raises(PermissionDenied):
+        studies.page_image(store, "mallory", row.id, 1)
+
+
+def test_an_older_import_without_its_file_renders_only_the_very_file_the_text_came_from(store):
+    _project_id, row = import_bmj_pdf(store)
+    with store.transaction() as session:  # as imported before the store kept originals
+        session.execute(update(Document).values(original=None))
+    assert not studies.read_study(store, USER, row.id).has_original
+    with pytest.raises(Invalid, match="choose the same PDF"):
+        studies.page_image(store, USER, row.id, 1)
+    image = Image.open(io.BytesIO(studies.page_image(store, USER, row.id, 1, bmj_open_like_pdf())))
+    assert image.width > 500
     with pytest.raises(Invalid, match="not the PDF"):
-        studies.page_image(store, USER, row.id, bmj_open_like_pdf() + b"\n", 1)
+        studies.page_image(store, USER, row.id, 1, bmj_open_like_pdf() + b"\n")

@@ -45,6 +45,7 @@ def extract_bytes(filename: str, data: bytes) -> ExtractedText:
         result = _docx(filename, data)
     elif suffix == ".pdf":
         result = extract_pdf(filename, data)
+        result.original = data
     else:
         result = extract_html(filename, data)
     result.sha256 = hashlib.sha256(data).hexdigest()

@@ -14,3 +14,4 @@ class ExtractedText:
     page_starts: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     sha256: str = ""
+    original: bytes | None = None  # the file itself, kept for PDFs (their pages are shown as images)

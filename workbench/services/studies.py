@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+
 from workbench.domain.appraisal import casp_summary
 from workbench.domain.reading import reader_parts
 from workbench.domain.spans import page_of
@@ -15,7 +17,7 @@ from workbench.services.errors import Invalid, NotFound
 from workbench.services.study_rows import guessed_fields
 from workbench.store import queries
 from workbench.store.db import Store
-from workbench.store.models import Study
+from workbench.store.models import Document, Study
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ class StudyText:
     """A study's full text split at its page boundaries, for the reader view.
 
     ``parts`` is what the reader shows: like ``pages``, but a page opening mid-sentence is joined to
-    the part before it with its marker inline. ``sha256`` identifies the original file (not stored).
+    the part before it with its marker inline. ``sha256`` identifies the original file.
     """
 
     study_id: int
@@ -89,6 +91,7 @@ class StudyText:
     parts: list[tuple[int | None, str]] = field(default_factory=list)
     sha256: str = ""
     is_pdf: bool = False
+    has_original: bool = False  # the PDF file itself is stored (imports before 6675e9b74d42 lack it)
 
 
 def read_study(store: Store, username: str, study_id: int) -> StudyText | None:
@@ -118,14 +121,15 @@ def read_study(store: Store, username: str, study_id: int) -> StudyText | None:
             reader_parts(text, starts),
             document.sha256,
             document.media_type == PDF_MEDIA_TYPE,
+            session.scalar(select(Document.original.is_not(None)).where(Document.id == document.id)) or False,
         )
 
 
-def page_image(store: Store, username: str, study_id: int, data: bytes, page: int) -> bytes:
-    """Page ``page`` of the study's original PDF as a PNG, given the file's bytes again.
+def page_image(store: Store, username: str, study_id: int, page: int, data: bytes | None = None) -> bytes:
+    """Page ``page`` of the study's original PDF as a PNG.
 
-    The store keeps a full text's extracted text and its SHA-256, not the file itself: the reviewer
-    supplies the PDF, and it is rendered only when it is the very file the text came from.
+    PDFs imported since the store kept originals are rendered from the stored file; for older ones
+    the reviewer supplies ``data`` again, rendered only when it is the very file the text came from.
     """
     with store.transaction() as session:
         study = session.get(Study, study_id)
@@ -134,7 +138,14 @@ def page_image(store: Store, username: str, study_id: int, data: bytes, page: in
         require_member(session, study.project_id, username)
         if not study.documents or study.documents[0].media_type != PDF_MEDIA_TYPE:
             raise Invalid("this study's full text is not a PDF, so there is no page to show")
-        expected = study.documents[0].sha256
+        document = study.documents[0]
+        stored, expected = document.original, document.sha256
+    if stored is not None:
+        return render_page(stored, page)
+    if data is None:
+        raise Invalid(
+            "this PDF was imported before the workbench kept files: choose the same PDF to see its pages"
+        )
     if hashlib.sha256(data).hexdigest() != expected:
         raise Invalid("this is not the PDF this study's text was imported from; choose that file")
     return render_page(data, page)

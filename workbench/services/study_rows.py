@@ -89,6 +89,7 @@ def attach_document(session: Session, study: Study, filename: str, extracted: Ex
         media_type=extracted.media_type,
         sha256=extracted.sha256,
         page_starts=extracted.page_starts,
+        original=extracted.original,
     )
     session.add(document)
     session.flush()

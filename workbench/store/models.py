@@ -155,6 +155,8 @@ class Document(Base):
     media_type: Mapped[str] = mapped_column(String(100))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     page_starts: Mapped[list[int]] = mapped_column(default=list)
+    # the imported file itself for PDFs (to show a page beside its text); loaded only when asked for
+    original: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     study: Mapped[Study] = relationship(back_populates="documents")

@@ -52,19 +52,21 @@ def attach_reference(study_id: int) -> None:
 
 
 def original_page(text: studies.StudyText) -> None:
-    """One page's text beside the page itself, rendered from the PDF the reviewer supplies again."""
-    st.caption(
-        "The workbench keeps the text of a full text, not the PDF file: choose the same PDF to see its pages."
-    )
-    upload = st.file_uploader("The original PDF", type=["pdf"], key=f"original_{text.study_id}")
+    """One page's text beside the page itself, from the stored PDF (or, for an older import, the PDF
+    the reviewer supplies again)."""
+    upload = None
+    if not text.has_original:
+        st.caption(
+            "This PDF was imported before the workbench kept files: choose the same PDF to see its pages."
+        )
+        upload = st.file_uploader("The original PDF", type=["pdf"], key=f"original_{text.study_id}")
     numbers = [page for page, _part in text.pages if page is not None]
     page = st.selectbox("Page", numbers, key="original_page") if numbers else None
-    if upload is None or page is None:
+    if page is None or (upload is None and not text.has_original):
         return
     left, right = st.columns(2)
     with reported(left):
-        image = studies.page_image(
-            resources.store(), resources.username(), text.study_id, upload.getvalue(), page
-        )
+        data = upload.getvalue() if upload is not None else None
+        image = studies.page_image(resources.store(), resources.username(), text.study_id, page, data)
         left.image(image, caption=f"page {page} as printed")
     right.text(dict(text.pages)[page])  # plain text: never read as Markdown
