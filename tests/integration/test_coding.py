@@ -262,8 +262,8 @@ def test_the_document_view_takes_the_same_few_queries_however_many_codings(store
     assert count_queries(review.study_id) == few <= 8
 
 
-def test_removing_configuration_evidence_and_undoing_puts_the_evidence_back(store):
-    demo.load_demo(store, OWNER)
+def test_removing_configuration_evidence_and_undoing_puts_the_evidence_back(demo_clone):
+    store = demo_clone
     project_id = projects.project_id_by_name(store, OWNER, demo.DEMO_PROJECT)
     with store.transaction() as s:
         evidence = s.scalars(select(ElementEvidence)).first()

@@ -179,7 +179,8 @@ def test_the_configurations_table_counts_the_gold_studies(demo_store):
     assert all(str(row[7]).startswith("“") for row in table.rows)
 
 
-def test_version_and_status_filters_choose_configurations(store):
+def test_version_and_status_filters_choose_configurations(demo_clone):
+    store = demo_clone
     project_id = _project(store)
     version = theory.save_version(store, "owner", project_id, "Initial")
     first = list_configurations(store, "owner", project_id)[0]
@@ -191,7 +192,8 @@ def test_version_and_status_filters_choose_configurations(store):
     assert len(programme(store, "owner", project_id, FigureFilters(version_id=version)).configurations) == 32
 
 
-def test_someone_outside_the_project_cannot_read_its_figures(store):
+def test_someone_outside_the_project_cannot_read_its_figures(demo_clone):
+    store = demo_clone
     project_id = _project(store)
     create_project(store, "stranger", "Elsewhere")
     with pytest.raises(PermissionDenied):

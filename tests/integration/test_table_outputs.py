@@ -59,8 +59,9 @@ def test_the_study_characteristics_xlsx_has_years_as_numbers(demo_store):
     assert all(isinstance(y, int) and 1990 < y < 2100 for y in years)
 
 
-def test_the_characteristics_csv_neutralises_field_names_and_still_round_trips(store):
-    project_id = demo.load_demo(store, OWNER).project_id
+def test_the_characteristics_csv_neutralises_field_names_and_still_round_trips(demo_clone):
+    store = demo_clone
+    project_id = _project(store)
     characteristics.add_field(store, OWNER, project_id, "=HYPERLINK(1)", FieldType.TEXT, [])
     characteristics.add_field(store, OWNER, project_id, "@risk", FieldType.TEXT, [])
     written = characteristics.to_csv(store, OWNER, project_id)

@@ -18,7 +18,6 @@ from workbench.domain.offsets import Utf16Index
 from workbench.importers.archive import IncomingFile
 from workbench.services import coding, demo, projects
 from workbench.services.access import ensure_user
-from workbench.services.database import upgrade_database
 from workbench.services.importing import import_files
 from workbench.services.studies import list_studies
 from workbench.store.db import Store
@@ -31,12 +30,10 @@ SENTENCE = "Ward routines, staffing pressures and unclear role boundaries limite
 
 
 @pytest.fixture
-def demo_store(tmp_path):
-    url = f"sqlite:///{tmp_path / 'coding.db'}"
-    store = Store.open(url)
-    upgrade_database(store)
-    demo.load_demo(store, OWNER)
-    yield url, store, projects.project_id_by_name(store, OWNER, demo.DEMO_PROJECT)
+def demo_store(demo_url):
+    """The URL, an open store and the project id of this test's own copy of the demo."""
+    store = Store.open(demo_url)
+    yield demo_url, store, projects.project_id_by_name(store, OWNER, demo.DEMO_PROJECT)
     store.dispose()
 
 

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from workbench.services import demo, suggestion_jobs
-from workbench.services.database import upgrade_database
+from tests.conftest import DEMO_OWNER
+from workbench.services import suggestion_jobs
 from workbench.services.studies import list_studies
 from workbench.store.db import Store
 from workbench.store.enums import CodingOrigin, Decision
@@ -18,16 +18,13 @@ from workbench.ui.text import plain
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "workbench" / "ui" / "pages" / "suggestions.py"
-USER = "ui-tester"
+USER = DEMO_OWNER
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'ui.db'}"
-    opened = Store.open(url)
-    upgrade_database(opened, backup=False)
-    demo.load_demo(opened, USER)
-    monkeypatch.setenv("WORKBENCH_DATABASE_URL", url)
+def store(demo_url, monkeypatch):
+    opened = Store.open(demo_url)
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", demo_url)
     monkeypatch.setenv("WORKBENCH_USER", USER)
     monkeypatch.chdir(ROOT)
     yield opened
