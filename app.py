@@ -1,11 +1,16 @@
 """Streamlit entry point: page configuration and routing only."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from workbench.ui import resources
 from workbench.ui.errors import reported
 
-st.set_page_config(page_title="Realist workbench", page_icon=":material/hub:", layout="wide")
+# A shipped file, not a ":material/…:" name: Streamlit fetches such a favicon from fonts.gstatic.com,
+# and a self-hosted install must make no request outside its own server.
+ICON = Path(__file__).parent / "workbench" / "ui" / "assets" / "favicon.svg"
+st.set_page_config(page_title="Realist workbench", page_icon=str(ICON), layout="wide")
 
 PAGES = "workbench/ui/pages"
 navigation = st.navigation(

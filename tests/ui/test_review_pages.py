@@ -108,3 +108,23 @@ def test_saving_an_appraisal_stores_ratings_and_casp_answers(with_demo, monkeypa
     assert at.success[0].value == "Saved. CASP total: 1/10 yes"
     saved = get_appraisal(store, USER, study_id)
     assert saved.relevance == "low" and saved.casp == {"1": "yes", "2": "can't tell"}
+
+
+def test_the_characteristics_grid_shows_every_study_with_the_study_first(with_demo, monkeypatch):
+    url, store = with_demo
+    at = app(url, monkeypatch).run()
+    at.switch_page("workbench/ui/pages/characteristics.py").run()
+    assert not at.exception
+    grid = at.dataframe[0].value
+    assert len(grid) == len(list_studies(store, USER, 1)) == 13  # one page: no picker, no hidden rows
+    assert not [n for n in at.number_input if n.key == "characteristics_page"]
+    assert "Thwaite et al., 2023" in grid["study"].tolist()
+
+
+def test_a_project_name_that_is_taken_is_refused_with_a_message(fresh, monkeypatch):
+    url, _store = fresh
+    at = app(url, monkeypatch).run()
+    at.text_input[0].input("My review")
+    at.button[0].click().run()
+    assert not at.exception
+    assert "already exists" in at.error[0].value

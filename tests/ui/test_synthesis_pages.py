@@ -124,3 +124,34 @@ def test_the_audit_page_lists_a_rename_made_on_the_codebook_page(with_demo, monk
         f"code {hope.id}: Optimism",
     )
     assert len(audit_entries(store, USER, project_id)) == 2  # the project's creation and the rename
+
+
+def test_a_parent_code_shows_the_codings_and_studies_of_its_sub_codes_beside_its_own(with_demo, monkeypatch):
+    url, store, project_id = with_demo
+    accepting = codes(store, project_id)["Accepting"]
+    below = codebook.flatten(accepting.children)
+    assert accepting.codings == 0 and accepting.codings_with_sub_codes == sum(n.codings for n in below) > 0
+    assert max(n.studies for n in below) <= accepting.studies_with_sub_codes <= 13
+    at = open_page(url, monkeypatch, "codebook")
+    table = at.dataframe[0].value
+    row = table[table["Code"].str.strip("\u2003") == "Accepting"].iloc[0]
+    assert row["Codings"] == f"0 ({accepting.codings_with_sub_codes} with sub-codes)"
+    assert row["Studies"] == f"0 ({accepting.studies_with_sub_codes} with sub-codes)"
+    leaf = below[0]
+    leaf_row = table[table["Code"].str.strip("\u2003") == leaf.name].iloc[0]
+    assert (leaf_row["Codings"], leaf_row["Studies"]) == (str(leaf.codings), str(leaf.studies))
+
+
+def test_the_audit_log_pages_through_more_entries_than_one_screen_holds(with_demo, monkeypatch):
+    url, store, project_id = with_demo
+    hope = codes(store, project_id)["Hope"]
+    for n in range(30):
+        version = codes(store, project_id)["Hope" if n == 0 else f"Hope {n - 1}"].version
+        codebook.rename_code(store, USER, hope.id, f"Hope {n}", expected_version=version)
+    at = open_page(url, monkeypatch, "audit")
+    assert len(at.dataframe[0].value) == 25
+    assert at.dataframe[0].value["Change"][0] == "name: Hope 28 → Hope 29"
+    at.number_input(key="audit_page").set_value(2).run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 31 - 25  # the project's creation and 30 renames
+    assert at.dataframe[0].value["Action"].tolist()[-1] == "create"

@@ -8,6 +8,7 @@ import yaml
 from workbench.domain.codebook import (
     CodebookError,
     CodeKind,
+    CodeUsage,
     check_colour,
     check_merge,
     check_name,
@@ -17,6 +18,7 @@ from workbench.domain.codebook import (
     fits_under,
     iter_codes,
     parse_codebook,
+    roll_up_usage,
 )
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_corpus" / "codebook.yaml"
@@ -116,3 +118,36 @@ def test_colours_names_and_merges_are_checked():
     check_merge(CodeKind.OUTCOME, CodeKind.OUTCOME)
     with pytest.raises(CodebookError, match="a mechanism code cannot be merged into an outcome code"):
         check_merge(CodeKind.MECHANISM, CodeKind.OUTCOME)
+
+
+# Contexts (1) > Accepting (2) > Non-judgemental (3), Shared experience (4); Empowering (5) at the root
+TREE = {1: None, 2: 1, 3: 2, 4: 2, 5: None}
+
+
+def test_a_parent_shows_the_codings_and_studies_of_its_sub_codes_next_to_its_own():
+    usage = roll_up_usage(TREE, {2: {10: 1}, 3: {10: 2, 11: 1}, 4: {12: 4}})
+    assert usage[3] == CodeUsage(codings=3, studies=2, codings_with_sub_codes=3, studies_with_sub_codes=2)
+    assert usage[2] == CodeUsage(codings=1, studies=1, codings_with_sub_codes=8, studies_with_sub_codes=3)
+    assert usage[1] == CodeUsage(codings=0, studies=0, codings_with_sub_codes=8, studies_with_sub_codes=3)
+    assert usage[1].has_sub_code_use and not usage[3].has_sub_code_use
+
+
+def test_a_study_coded_under_two_sub_codes_counts_once_for_their_parent():
+    usage = roll_up_usage(TREE, {3: {10: 1}, 4: {10: 1}})
+    assert (usage[2].codings_with_sub_codes, usage[2].studies_with_sub_codes) == (2, 1)
+
+
+def test_unused_codes_and_codes_without_sub_codes_count_zero_or_their_own():
+    usage = roll_up_usage(TREE, {5: {10: 2}})
+    assert usage[5] == CodeUsage(2, 1, 2, 1)
+    assert usage[1] == CodeUsage() and set(usage) == set(TREE)
+
+
+@pytest.mark.parametrize(
+    ("parents", "what"),
+    [({1: 99, 2: 1}, "a parent outside the project makes a root"), ({1: 2, 2: 1}, "a cycle is cut")],
+)
+def test_a_broken_tree_still_gives_every_code_finite_counts(parents, what):
+    usage = roll_up_usage(parents, {1: {10: 1}, 2: {11: 1}})
+    assert set(usage) == {1, 2}, what
+    assert all(u.codings_with_sub_codes <= 2 and u.studies_with_sub_codes <= 2 for u in usage.values())

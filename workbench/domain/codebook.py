@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -168,3 +168,63 @@ def check_no_cycle(code_id: int, new_parent_id: int | None, parents: dict[int, i
             raise CodebookError("a code cannot be moved under itself or one of its sub-codes")
         seen.add(ancestor)
         ancestor = parents.get(ancestor)
+
+
+@dataclass(frozen=True)
+class CodeUsage:
+    """How much a code was used: its own codings and studies, and those of it with all its sub-codes."""
+
+    codings: int = 0
+    studies: int = 0
+    codings_with_sub_codes: int = 0
+    studies_with_sub_codes: int = 0
+
+    @property
+    def has_sub_code_use(self) -> bool:
+        """Whether the sub-codes add anything to the code's own counts."""
+        return (self.codings_with_sub_codes, self.studies_with_sub_codes) != (self.codings, self.studies)
+
+
+def roll_up_usage(
+    parents: Mapping[int, int | None], codings_by_study: Mapping[int, Mapping[int, int]]
+) -> dict[int, CodeUsage]:
+    """Each code's usage, own and rolled up over its sub-codes (``parents``: code id -> parent id;
+    ``codings_by_study``: code id -> study id -> codings). Codings add up down the tree; studies are
+    distinct, so a study coded under two sub-codes counts once for their parent. A parent missing from
+    ``parents`` makes its child a root; a cycle is cut where it closes."""
+    children: dict[int, list[int]] = {}
+    for code_id, parent_id in parents.items():
+        if parent_id is not None and parent_id in parents:
+            children.setdefault(parent_id, []).append(code_id)
+    usage: dict[int, CodeUsage] = {}
+    studies_below: dict[int, set[int]] = {}
+
+    def visit(code_id: int, path: frozenset[int]) -> None:
+        own = codings_by_study.get(code_id, {})
+        codings, studies = sum(own.values()), set(own)
+        for child in children.get(code_id, []):
+            if child in path or child in usage:
+                continue
+            visit(child, path | {child})
+            codings += usage[child].codings_with_sub_codes
+            studies |= studies_below[child]
+        studies_below[code_id] = studies
+        usage[code_id] = CodeUsage(sum(own.values()), len(own), codings, len(studies))
+
+    for code_id in parents:
+        if code_id not in usage:
+            root = _root_of(code_id, parents)
+            visit(root, frozenset({root}))
+    for code_id in parents:  # codes on a cycle not reached from any root
+        if code_id not in usage:
+            visit(code_id, frozenset({code_id}))
+    return usage
+
+
+def _root_of(code_id: int, parents: Mapping[int, int | None]) -> int:
+    seen = {code_id}
+    parent = parents.get(code_id)
+    while parent is not None and parent in parents and parent not in seen:
+        seen.add(parent)
+        code_id, parent = parent, parents.get(parent)
+    return code_id

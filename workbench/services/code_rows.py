@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -15,7 +15,7 @@ from workbench.services.errors import Conflict
 from workbench.store.audit import record
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, Role
-from workbench.store.models import Code, User
+from workbench.store.models import Code, Coding, Document, Excerpt, User
 
 
 class StaleCode(Conflict):
@@ -68,6 +68,22 @@ def parent_map(session: Session, project_id: int) -> dict[int, int | None]:
     """Code id -> parent id for every code of a project."""
     rows = session.execute(select(Code.id, Code.parent_id).where(Code.project_id == project_id))
     return {code_id: parent_id for code_id, parent_id in rows}
+
+
+def codings_by_study(session: Session, project_id: int) -> dict[int, dict[int, int]]:
+    """Code id -> study id -> how many codings the code has in that study, for a project's codes."""
+    rows = session.execute(
+        select(Coding.code_id, Document.study_id, func.count(Coding.id))
+        .join(Code, Coding.code_id == Code.id)
+        .join(Excerpt, Coding.excerpt_id == Excerpt.id)
+        .join(Document, Excerpt.document_id == Document.id)
+        .where(Code.project_id == project_id)
+        .group_by(Coding.code_id, Document.study_id)
+    )
+    counts: dict[int, dict[int, int]] = {}
+    for code_id, study_id, n in rows:
+        counts.setdefault(code_id, {})[study_id] = int(n)
+    return counts
 
 
 def subtree_ids(parents: dict[int, int | None], root_id: int) -> list[int]:

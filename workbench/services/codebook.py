@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workbench.domain.codebook import (
@@ -22,6 +22,7 @@ from workbench.domain.codebook import (
     check_no_cycle,
     check_placement,
     fits_under,
+    roll_up_usage,
 )
 from workbench.importers.codebook import read_codebook, write_codebook
 from workbench.services.access import NotFound, require_member
@@ -39,6 +40,7 @@ from workbench.services.code_rows import (
     audit,
     check_version,
     code_dict,
+    codings_by_study,
     editing,
     load_code,
     parent_map,
@@ -47,7 +49,7 @@ from workbench.services.code_rows import (
 )
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction
-from workbench.store.models import Code, Coding, Document, Excerpt
+from workbench.store.models import Code
 
 __all__ = [
     "CodeNode", "DeletedCode", "DeletionImpact", "MergeResult", "StaleCode", "add_codes", "codebook_tree",
@@ -59,7 +61,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class CodeNode:
-    """A code in the tree, with how often it was applied and in how many studies."""
+    """A code in the tree, with how often it was applied and in how many studies: by itself, and
+    together with all its sub-codes (codings add up; studies are distinct)."""
 
     id: int
     name: str
@@ -72,6 +75,8 @@ class CodeNode:
     path: tuple[str, ...]
     codings: int
     studies: int
+    codings_with_sub_codes: int
+    studies_with_sub_codes: int
     version: int
     children: tuple[CodeNode, ...]
 
@@ -116,37 +121,28 @@ def parent_choices(nodes: Iterable[CodeNode], code_id: int) -> list[CodeNode]:
     return [n for n in flat if n.id not in own and fits_under(code.kind, n.kind)]
 
 
-def _counts(session: Session, project_id: int) -> dict[int, tuple[int, int]]:
-    rows = session.execute(
-        select(Coding.code_id, func.count(Coding.id), func.count(func.distinct(Document.study_id)))
-        .join(Code, Coding.code_id == Code.id)
-        .join(Excerpt, Coding.excerpt_id == Excerpt.id)
-        .join(Document, Excerpt.document_id == Document.id)
-        .where(Code.project_id == project_id)
-        .group_by(Coding.code_id)
-    )
-    return {code_id: (int(n), int(s)) for code_id, n, s in rows}
-
-
 def codebook_tree(store: Store, username: str, project_id: int) -> list[CodeNode]:
-    """The project's codes as a tree in position order, with codings and studies per code."""
+    """The project's codes as a tree in position order, with codings and studies per code, own and
+    rolled up over its sub-codes."""
     with store.transaction() as session:
         require_member(session, project_id, username)
         codes = session.scalars(
             select(Code).where(Code.project_id == project_id).order_by(Code.position, Code.id)
         ).all()
-        counts = _counts(session, project_id)
+        counts = codings_by_study(session, project_id)
+    usage = roll_up_usage({c.id: c.parent_id for c in codes}, counts)
     ids = {c.id for c in codes}
     children: dict[int | None, list[Code]] = {}
     for code in codes:
         children.setdefault(code.parent_id if code.parent_id in ids else None, []).append(code)
 
     def build(code: Code, path: tuple[str, ...]) -> CodeNode:
-        n, s = counts.get(code.id, (0, 0))
+        use = usage[code.id]
         kids = tuple(build(child, (*path, code.name)) for child in children.get(code.id, []))
         return CodeNode(
             code.id, code.name, code.kind, code.colour, code.description, tuple(code.examples),
-            code.parent_id, len(path), (*path, code.name), n, s, code.version_id, kids,
+            code.parent_id, len(path), (*path, code.name), use.codings, use.studies,
+            use.codings_with_sub_codes, use.studies_with_sub_codes, code.version_id, kids,
         )  # fmt: skip
 
     return [build(code, ()) for code in children.get(None, [])]

@@ -7,26 +7,24 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from workbench.domain.codebook import CodebookError
 from workbench.services import codebook
-from workbench.services.access import NotFound, PermissionDenied
 from workbench.services.codebook import CodeNode
 from workbench.ui import resources, state
+from workbench.ui.errors import reported
 from workbench.ui.text import plain
+from workbench.ui.widgets import paged
 
-PROBLEMS = (CodebookError, codebook.StaleCode, PermissionDenied, NotFound)
 TOP = 0  # the "top level" choice in parent pickers (code ids start at 1)
 
 
 def act(action: Callable[[], str]) -> None:
     """Run a codebook change; on success say what it did on the next run, else show the problem."""
-    try:
+    message = None
+    with reported():
         message = action()
-    except PROBLEMS as exc:
-        st.error(plain(str(exc)))
-        return
-    state.set_codebook_notice("success", message)
-    st.rerun()
+    if message is not None:
+        state.set_codebook_notice("success", message)
+        st.rerun()
 
 
 def notice() -> None:
@@ -57,23 +55,40 @@ def undo_bar(project_id: int) -> None:
         act(restore)
 
 
+TREE_ROWS = 50  # a codebook is read as a whole: a longer page before it pages
+
+
+def with_sub_codes(own: int, rolled_up: int) -> str:
+    """A count as the table shows it: ``3``, or ``3 (12 with sub-codes)`` when sub-codes add to it."""
+    return str(own) if rolled_up == own else f"{own} ({rolled_up} with sub-codes)"
+
+
+def tree_rows(nodes: list[CodeNode]) -> list[dict[str, str]]:
+    """The table rows of the tree: indented names, and counts with those of the sub-codes."""
+    return [
+        {"Colour": n.colour, "Code": "\u2003" * n.depth + n.name, "Kind": n.kind.value,
+         "Codings": with_sub_codes(n.codings, n.codings_with_sub_codes),
+         "Studies": with_sub_codes(n.studies, n.studies_with_sub_codes), "Description": n.description}
+        for n in nodes
+    ]  # fmt: skip
+
+
 def tree_table(nodes: list[CodeNode]) -> None:
     """The codes, indented under their parents, with colour, kind and how much they were used."""
+    shown = paged(nodes, "codebook_tree", TREE_ROWS, noun="codes")
     frame = pd.DataFrame(
-        [
-            {"Colour": n.colour, "Code": "\u2003" * n.depth + n.name, "Kind": n.kind.value,
-             "Codings": n.codings, "Studies": n.studies, "Description": n.description}
-            for n in nodes
-        ],
-        columns=["Colour", "Code", "Kind", "Codings", "Studies", "Description"],
-    )  # fmt: skip
+        tree_rows(list(shown)), columns=["Colour", "Code", "Kind", "Codings", "Studies", "Description"]
+    )
     swatches = frame.style.map(lambda c: f"background-color: {c}; color: {c}", subset=["Colour"])
+    # at 1280 px the name and both counts fit beside the sidebar; the description takes what is left
     columns = {
-        "Colour": st.column_config.TextColumn("Colour", width="small"),
-        "Code": st.column_config.TextColumn("Code", width="medium"),
+        "Colour": st.column_config.TextColumn("", width=28),
+        "Code": st.column_config.TextColumn("Code", width=250),
+        "Kind": st.column_config.TextColumn("Kind", width=80),
+        "Codings": st.column_config.TextColumn("Codings", width=165),
+        "Studies": st.column_config.TextColumn("Studies", width=165),
     }
-    height = min(38 + 35 * len(nodes), 700)
-    st.dataframe(swatches, hide_index=True, width="stretch", height=height, column_config=columns)
+    st.dataframe(swatches, hide_index=True, width="stretch", height="content", column_config=columns)
 
 
 def pick_code(label: str, nodes: list[CodeNode], key: str) -> CodeNode | None:

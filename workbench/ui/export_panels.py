@@ -14,7 +14,9 @@ from workbench.services import publication
 from workbench.services.figures import FigureFilters
 from workbench.ui import resources
 from workbench.ui.text import plain
+from workbench.ui.widgets import paged
 
+PREVIEW_ROWS = 50  # the whole of a typical table, as it will be published, before it pages
 FORMAT_NAMES = {
     "docx": "Word (.docx)",
     "xlsx": "Excel (.xlsx)",
@@ -31,8 +33,14 @@ def tables_panel(data: ProgrammeData, project: str) -> None:
     fmt = right.selectbox("Format", TABLE_FORMATS, format_func=FORMAT_NAMES.__getitem__, key="export_format")
     table = build_table(data, name)
     st.caption(f"{table.title}: {len(table.rows)} rows. {table.note}")
+    shown = paged(table.rows, f"export_{name}", PREVIEW_ROWS, noun="rows")
     st.dataframe(
-        [dict(zip(table.columns, row, strict=True)) for row in table.rows], hide_index=True, width="stretch"
+        [dict(zip(table.columns, row, strict=True)) for row in shown],
+        hide_index=True,
+        width="stretch",
+        height="content",
+        # the row's label (CMOC, study, code) stays in view while the wide columns scroll
+        column_config={table.columns[0]: st.column_config.TextColumn(table.columns[0], pinned=True)},
     )
     st.download_button(
         f"Download {name}.{fmt}",

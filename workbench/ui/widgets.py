@@ -1,6 +1,9 @@
-"""Small widgets several pages share: the project picker in the sidebar."""
+"""Small widgets several pages share: the project picker in the sidebar, and grids sized to their rows."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TypeVar
 
 import streamlit as st
 
@@ -33,3 +36,32 @@ def require_project() -> ProjectSummary:
         st.stop()
     assert project is not None
     return project
+
+
+T = TypeVar("T")
+GRID_ROWS = 25  # a grid shows at most this many rows at full height, then pages
+
+
+def page_count(total: int, size: int = GRID_ROWS) -> int:
+    """How many pages of ``size`` rows ``total`` rows fill (at least one)."""
+    return max(1, -(-total // size))
+
+
+def paged(rows: Sequence[T], key: str, size: int = GRID_ROWS, noun: str = "rows") -> Sequence[T]:
+    """The rows on the chosen page; the page picker shows only when the rows fill more than one page.
+
+    Pair it with ``height="content"`` on ``st.dataframe`` / ``st.data_editor``: every row of a page is
+    then on screen, with no inner scrollbar and no empty space under the last row."""
+    pages = page_count(len(rows), size)
+    if pages == 1:
+        return rows
+    widget = f"{key}_page"
+    if st.session_state.get(widget, 1) > pages:  # fewer rows than when that page was chosen
+        st.session_state[widget] = pages
+    left, right = st.columns([1, 4], vertical_alignment="bottom")
+    page = int(left.number_input("Page", 1, pages, 1, key=widget))
+    start = (page - 1) * size
+    shown = rows[start : start + size]
+    end = start + len(shown)
+    right.caption(f"{noun.capitalize()} {start + 1}–{end} of {len(rows)}, page {page} of {pages}.")
+    return shown

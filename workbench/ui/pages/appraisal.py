@@ -6,6 +6,7 @@ from workbench.domain.appraisal import CASP_QUESTIONS, CaspAnswer, casp_summary
 from workbench.services.appraisal import Appraisal, get_appraisal, save_appraisal
 from workbench.services.studies import list_studies
 from workbench.ui import resources
+from workbench.ui.errors import reported
 from workbench.ui.widgets import require_project
 
 project = require_project()
@@ -45,9 +46,6 @@ with st.form(f"appraisal_{study_id}"):
             current.study_id, current.citation, current.title, relevance, relevance_note, rigour, rigour_note,
             {k: v for k, v in casp.items() if v}, current.version,
         )  # fmt: skip
-        try:
+        with reported():
             save_appraisal(store, user, edited)
-        except ValueError as exc:
-            st.error(str(exc))
-        else:
             st.success(f"Saved. CASP total: {casp_summary(edited.casp) or 'not started'}")

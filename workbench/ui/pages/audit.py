@@ -6,7 +6,7 @@ from workbench.services import audit, codebook
 from workbench.services.studies import list_studies
 from workbench.ui import resources
 from workbench.ui.text import plain
-from workbench.ui.widgets import require_project
+from workbench.ui.widgets import paged, require_project
 
 LIMIT = 500
 
@@ -33,17 +33,21 @@ if not entries:
     st.stop()
 more = f"; only the latest {LIMIT} are shown" if len(entries) == LIMIT else ""
 st.caption(f"{len(entries)} entries, newest first{more}.")
+page = list(paged(entries, "audit", noun="entries"))
+# who, what and when stay in view at 1280 px; a long change is cut off here and read in full below
+widths = {"When": 150, "Who": 110, "Action": 70, "What": 240}
 picked = st.dataframe(
     [
         {"When": e.at.strftime("%Y-%m-%d %H:%M:%S"), "Who": e.user, "Action": e.action, "What": e.subject,
          "Change": "; ".join(e.changes.splitlines())}
-        for e in entries
+        for e in page
     ],
-    hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="audit_table",
-    column_config={"Change": st.column_config.TextColumn("Change", width="large")},
+    hide_index=True, width="stretch", height="content", on_select="rerun", selection_mode="single-row",
+    key=f"audit_table_{len(entries)}_{page[0].id if page else 0}",
+    column_config={name: st.column_config.TextColumn(name, width=px) for name, px in widths.items()},
 )  # fmt: skip
 st.caption("Select a row to read its change in full.")
 for row in picked.selection.rows:
-    entry = entries[row]
+    entry = page[row]
     st.subheader(plain(f"{entry.action.title()} of {entry.subject}"), anchor=False)
     st.text(entry.changes or "(no fields recorded)")

@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from workbench.domain.characteristics import CharacteristicError, FieldType
+from workbench.domain.characteristics import FieldType
 from workbench.services import characteristics
 from workbench.ui import resources
-from workbench.ui.widgets import require_project
+from workbench.ui.errors import reported
+from workbench.ui.text import plain
+from workbench.ui.widgets import paged, require_project
 
 project = require_project()
 st.title("Study characteristics")
@@ -16,8 +18,9 @@ if not rows:
     st.stop()
 
 config = {
-    "key": st.column_config.TextColumn("Study key", disabled=True),
-    "study": st.column_config.TextColumn("Study", disabled=True),
+    # pinned: the study stays in view however far right the extraction fields go
+    "study": st.column_config.TextColumn("Study", disabled=True, pinned=True, width=190),
+    "key": st.column_config.TextColumn("Study key", disabled=True, pinned=True, width=170),
     "version": None,
     "participants": st.column_config.NumberColumn("Participants", min_value=0, step=1),
     "relevance": st.column_config.SelectboxColumn("Relevance", options=characteristics.RATINGS),
@@ -29,17 +32,23 @@ for f in fields:
     elif f.type is FieldType.CHOICE:
         config[f.name] = st.column_config.SelectboxColumn(f.name, options=["", *f.choices])
     else:
-        help_text = f"choices separated by '; ': {', '.join(f.choices)}" if f.choices else None
+        help_text = plain(f"choices separated by '; ': {', '.join(f.choices)}") if f.choices else None
         config[f.name] = st.column_config.TextColumn(f.name, help=help_text)
 st.caption("Edit cells (paste a column from a spreadsheet for bulk edits), then save.")
-edited = st.data_editor(rows, column_config=config, hide_index=True, width="stretch", num_rows="fixed")
+shown = list(paged(rows, "characteristics", noun="studies"))
+order = ["study", "key", *(c for c in shown[0] if c not in ("study", "key"))]
+edited = st.data_editor(
+    shown, column_config=config, column_order=order, hide_index=True, width="stretch", height="content",
+    num_rows="fixed",
+)  # fmt: skip
 if st.button("Save characteristics", type="primary"):
-    changed_rows = [new for new, old in zip(edited, rows, strict=True) if new != old]
-    result = characteristics.save_grid(store, user, project.id, changed_rows)
-    if result.errors:
-        st.error("Nothing was saved:\n\n" + "\n".join(f"- {e}" for e in result.errors))
-    else:
-        st.success(f"Saved {result.changed} studies.")
+    changed_rows = [new for new, old in zip(edited, shown, strict=True) if new != old]
+    with reported():
+        result = characteristics.save_grid(store, user, project.id, changed_rows)
+        if result.errors:
+            st.error("Nothing was saved:\n\n" + "\n".join(f"- {plain(str(e))}" for e in result.errors))
+        else:
+            st.success(f"Saved {result.changed} studies.")
 
 left, right = st.columns(2)
 with left:
@@ -50,12 +59,16 @@ with right:
     upload = st.file_uploader("Upload a characteristics CSV", type=["csv"], key="characteristics_csv")
     if upload is not None and st.button("Apply CSV"):
         try:
-            result = characteristics.from_csv(store, user, project.id, upload.getvalue().decode("utf-8-sig"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            st.error(str(exc))
-        else:
+            text = upload.getvalue().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = None
+            st.error("The file is not UTF-8 text: save it from your spreadsheet as CSV UTF-8.")
+        result = None
+        with reported():
+            result = characteristics.from_csv(store, user, project.id, text) if text is not None else None
+        if result is not None:
             if result.errors:
-                st.error("Nothing was saved:\n\n" + "\n".join(f"- {e}" for e in result.errors))
+                st.error("Nothing was saved:\n\n" + "\n".join(f"- {plain(str(e))}" for e in result.errors))
             else:
                 st.success(f"Applied: {result.changed} studies changed.")
 
@@ -68,15 +81,17 @@ with st.expander("Extraction fields of this review"):
         )
         choices = st.text_input("Choices (for choice fields), separated by ';'", key="field_choices")
         if st.form_submit_button("Add field", key="add_field_submit"):
-            try:
+            added = False
+            with reported():
                 characteristics.add_field(store, user, project.id, name, kind, choices.split(";"))
-            except CharacteristicError as exc:
-                st.error(str(exc))
-            else:
+                added = True
+            if added:
                 st.rerun()
     for f in fields:
         cols = st.columns([4, 1])
-        cols[0].write(f"**{f.name}** ({f.type.value}{': ' + ', '.join(f.choices) if f.choices else ''})")
+        choices_shown = ": " + ", ".join(f.choices) if f.choices else ""
+        cols[0].write(f"**{plain(f.name)}** ({plain(f.type.value + choices_shown)})")
         if cols[1].button("Remove", key=f"remove_{f.name}"):
-            characteristics.remove_field(store, user, project.id, f.name)
-            st.rerun()
+            with reported():
+                characteristics.remove_field(store, user, project.id, f.name)
+                st.rerun()

@@ -23,7 +23,7 @@ else:
     total = codebook.flatten(tree)
     st.caption(
         f"{len(total)} codes, {sum(n.codings for n in total)} codings. Codings and studies count each "
-        "code's own codings, not those of its sub-codes."
+        "code's own codings, then in brackets those of the code with all its sub-codes (a study counts once)."
     )
     panels.tree_table(shown)
 

@@ -6,6 +6,7 @@ from workbench.services.figures import programme
 from workbench.ui import export_panels as panels
 from workbench.ui import resources
 from workbench.ui.figure_filters import figure_filters
+from workbench.ui.text import plain
 from workbench.ui.widgets import require_project
 
 project = require_project()
@@ -13,7 +14,7 @@ st.title("Export")
 filters = figure_filters(project.id, "export")
 data = programme(resources.store(), resources.username(), project.id, filters)
 for note in data.notes:
-    st.warning(note)
+    st.warning(plain(note))
 tables, figures, bundle = st.tabs(["Tables", "Figures", "Publication bundle"])
 with tables:
     panels.tables_panel(data, project.name)

@@ -6,6 +6,7 @@ from workbench.services.figures import programme
 from workbench.ui import graph_panels as panels
 from workbench.ui import resources
 from workbench.ui.figure_filters import figure_filters
+from workbench.ui.text import plain
 from workbench.ui.widgets import require_project
 
 project = require_project()
@@ -13,7 +14,7 @@ st.title("Graphs")
 filters = figure_filters(project.id, "graphs")
 data = programme(resources.store(), resources.username(), project.id, filters)
 for note in data.notes:
-    st.warning(note)
+    st.warning(plain(note))
 st.caption(
     f"{len(data.configurations)} configurations from {len(data.studies)} studies. "
     "Counts are distinct studies; click a box, line or cell (or choose it below the chart) "

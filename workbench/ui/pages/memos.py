@@ -7,8 +7,9 @@ from workbench.services.memos import MemoTarget
 from workbench.ui import resources
 from workbench.ui.errors import reported
 from workbench.ui.text import plain
-from workbench.ui.widgets import require_project
+from workbench.ui.widgets import paged, require_project
 
+MEMOS_PER_PAGE = 20
 KINDS = [MemoTarget.PROJECT, MemoTarget.STUDY, MemoTarget.CODE, MemoTarget.CONFIGURATION]
 
 project = require_project()
@@ -44,7 +45,7 @@ names = {None: "Everything", **{k: k.value.title() for k in MemoTarget}}
 shown_kind = right.selectbox("Written about", list(names), format_func=lambda k: names[k], key="memo_filter")
 rows = memos.list_memos(store, user, project.id, target_type=shown_kind, search=search)
 st.caption(f"{len(rows)} memo{'' if len(rows) == 1 else 's'}, most recently changed first.")
-for memo in rows:
+for memo in paged(rows, "memos", MEMOS_PER_PAGE, noun="memos"):
     with st.container(border=True):
         st.markdown(f"**{plain(memo.title or '(untitled)')}** · {plain(memo.target_label)}")
         st.caption(plain(f"{memo.author}, {memo.updated_at:%Y-%m-%d %H:%M}"))

@@ -4,6 +4,8 @@ import streamlit as st
 
 from workbench.services import demo, projects
 from workbench.ui import resources, state
+from workbench.ui.errors import reported
+from workbench.ui.text import plain
 from workbench.ui.widgets import project_picker
 
 st.title("Projects")
@@ -32,9 +34,10 @@ else:
         ],
         hide_index=True,
         width="stretch",
+        height="content",
     )
     if current is not None:
-        st.caption(f"Working in **{current.name}**. Choose another project in the sidebar.")
+        st.caption(f"Working in **{plain(current.name)}**. Choose another project in the sidebar.")
 
 left, right = st.columns(2)
 with left, st.form("create_project", clear_on_submit=True):
@@ -42,19 +45,14 @@ with left, st.form("create_project", clear_on_submit=True):
     name = st.text_input("Name", placeholder="e.g. Peer support in mental health")
     description = st.text_area("Review question or description", height=80)
     if st.form_submit_button("Create project", type="primary"):
-        try:
-            new_id = projects.create_project(store, user, name, description)
-        except (ValueError, projects.ProjectExists) as exc:
-            st.error(str(exc))
-        else:
-            state.set_current_project_id(new_id)
+        with reported():
+            state.set_current_project_id(projects.create_project(store, user, name, description))
             st.rerun()
 
 with right:
     st.subheader("Demo project")
     st.write(f"Load **{demo.DEMO_PROJECT}** from the bundled sample corpus (safe to repeat).")
     if st.button("Load demo project", key="load_demo"):
-        with st.spinner("Loading the sample corpus…"):
-            result = demo.load_demo(store, user)
-        state.set_current_project_id(result.project_id)
-        st.rerun()
+        with st.spinner("Loading the sample corpus…"), reported():
+            state.set_current_project_id(demo.load_demo(store, user).project_id)
+            st.rerun()
