@@ -8,25 +8,16 @@ from streamlit.testing.v1 import AppTest
 from workbench.services import demo
 from workbench.services.database import upgrade_database
 from workbench.store.db import Store
+from workbench.ui.navigation import SECTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = [
-    "projects",
-    "import_studies",
-    "studies",
-    "characteristics",
-    "appraisal",
-    "coding",
-    "suggestions",
-    "codebook",
-    "configurations",
-    "theory",
-    "memos",
-    "graphs",
-    "export",
-    "audit",
-]
+PAGES = [entry.script.removesuffix(".py") for entries in SECTIONS.values() for entry in entries]
 USER = "ui-tester"
+
+
+def test_every_page_script_is_in_the_navigation_registry():
+    scripts = {p.stem for p in (ROOT / "workbench/ui/pages").glob("*.py")} - {"__init__"}
+    assert sorted(PAGES) == sorted(scripts)
 
 
 @pytest.fixture

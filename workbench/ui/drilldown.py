@@ -8,9 +8,8 @@ from typing import Any
 import streamlit as st
 
 from workbench.domain.figures import Evidence
-from workbench.ui import state
+from workbench.ui import navigation, state
 
-CODING_PAGE = "workbench/ui/pages/coding.py"
 SHOWN = 40
 
 
@@ -65,6 +64,6 @@ def evidence_list(evidence: Sequence[Evidence], key: str) -> None:
             left.text(e.quote)
             if right.button("Open in Coding", key=f"{key}_open_{e.coding_id}", icon=":material/edit_note:"):
                 _open(e.study_id, e.start)
-                st.switch_page(CODING_PAGE)
+                st.switch_page(navigation.CODING.path)
     if len(evidence) > SHOWN:
         st.caption(f"… and {len(evidence) - SHOWN} more excerpts.")

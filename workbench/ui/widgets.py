@@ -8,7 +8,7 @@ from typing import TypeVar
 import streamlit as st
 
 from workbench.services.projects import ProjectSummary, list_projects
-from workbench.ui import resources, state
+from workbench.ui import navigation, resources, state
 
 
 def project_picker(projects: list[ProjectSummary] | None = None) -> ProjectSummary | None:
@@ -32,7 +32,7 @@ def require_project() -> ProjectSummary:
     project = project_picker()
     if project is None:
         st.info("No project yet. Create one or load the demo project on the **Projects** page.")
-        st.page_link("workbench/ui/pages/projects.py", label="Go to Projects", icon=":material/folder:")
+        navigation.link(navigation.PROJECTS)
         st.stop()
     assert project is not None
     return project

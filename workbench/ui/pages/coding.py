@@ -4,7 +4,7 @@ import streamlit as st
 
 from workbench.services.coding import code_options
 from workbench.services.studies import list_studies
-from workbench.ui import resources, state
+from workbench.ui import navigation, resources, state
 from workbench.ui.coding_desk import CodingDesk, load_view, study_labels
 from workbench.ui.components.reader import reader
 from workbench.ui.reader_suggestions import (
@@ -23,7 +23,7 @@ store, user = resources.store(), resources.username()
 studies = [r for r in list_studies(store, user, project.id) if r.documents]
 if not studies:
     st.info("No study has a full text yet: add PDFs, DOCX or text files on the **Import** page.")
-    st.page_link("workbench/ui/pages/import_studies.py", label="Go to Import", icon=":material/upload_file:")
+    navigation.link(navigation.IMPORT)
     st.stop()
 
 labels = study_labels(studies)

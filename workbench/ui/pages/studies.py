@@ -3,7 +3,7 @@
 import streamlit as st
 
 from workbench.services.studies import list_studies, read_study
-from workbench.ui import resources
+from workbench.ui import navigation, resources
 from workbench.ui.study_metadata_panel import attach_reference, confirm_guesses, original_page
 from workbench.ui.text import plain
 from workbench.ui.widgets import require_project
@@ -17,7 +17,7 @@ st.title("Studies")
 rows = list_studies(resources.store(), resources.username(), project.id)
 if not rows:
     st.info("No studies yet: add full texts and references on the **Import** page.")
-    st.page_link("workbench/ui/pages/import_studies.py", label="Go to Import", icon=":material/upload_file:")
+    navigation.link(navigation.IMPORT)
     st.stop()
 
 table = [

@@ -22,7 +22,7 @@ from workbench.services.suggestions import (
     span_text,
     suggestion_queue,
 )
-from workbench.ui import resources, state
+from workbench.ui import navigation, resources, state
 from workbench.ui.coding_desk import study_labels
 from workbench.ui.passages import passage
 from workbench.ui.reader_suggestions import preselected_codes
@@ -30,7 +30,6 @@ from workbench.ui.text import plain
 from workbench.ui.widgets import require_project
 
 KINDS = ["context", "mechanism", "outcome"]
-CODING_PAGE = "workbench/ui/pages/coding.py"
 PROBLEMS = (ValueError, ServiceError)
 SHOW_OFFSETS = "sg_queue_offsets"
 
@@ -156,7 +155,7 @@ def card(s: Suggestion, names: dict[int, str]) -> None:
     if st.button("Open in Coding", key=f"{key}_open", icon=":material/edit_note:"):
         opened = state.OpenSuggestion(s.document_id, s.start, s.end)
         state.set_reader_target(s.study_id, s.start, suggestion=opened)
-        st.switch_page(CODING_PAGE)
+        st.switch_page(navigation.CODING.path)
     with st.form(key, border=False):
         left, middle, right = st.columns([3, 1, 1])
         left.multiselect(
