@@ -9,16 +9,20 @@ from workbench.domain.codebook import (
     CodebookError,
     CodeKind,
     CodeUsage,
+    ancestors,
     check_colour,
     check_merge,
     check_name,
     check_no_cycle,
     check_placement,
+    children_by_parent,
     dump_codebook,
     fits_under,
     iter_codes,
     parse_codebook,
     roll_up_usage,
+    subtree,
+    walk_tree,
 )
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_corpus" / "codebook.yaml"
@@ -151,3 +155,29 @@ def test_a_broken_tree_still_gives_every_code_finite_counts(parents, what):
     usage = roll_up_usage(parents, {1: {10: 1}, 2: {11: 1}})
     assert set(usage) == {1, 2}, what
     assert all(u.codings_with_sub_codes <= 2 and u.studies_with_sub_codes <= 2 for u in usage.values())
+
+
+# the code tree: one walk for the codebook page, figures, merges, deletions and evidence
+CODE_TREE = {1: None, 2: 1, 3: 1, 4: 2, 5: None, 6: 99}  # 6's parent is not in the project: a root
+
+
+def test_children_are_listed_by_parent_with_orphans_as_roots():
+    assert children_by_parent(CODE_TREE) == {None: [1, 5, 6], 1: [2, 3], 2: [4]}
+    assert children_by_parent(CODE_TREE, [5, 3, 2, 1, 4, 6])[1] == [3, 2]  # the order given
+
+
+def test_a_subtree_lists_each_parent_before_its_children():
+    assert subtree(CODE_TREE, 1) == [1, 2, 4, 3]
+    assert subtree(CODE_TREE, 4) == [4]
+
+
+def test_walking_the_tree_is_depth_first_with_depths_and_survives_a_cycle():
+    assert list(walk_tree(children_by_parent(CODE_TREE))) == [(1, 0), (2, 1), (4, 2), (3, 1), (5, 0), (6, 0)]
+    cycle = {1: 2, 2: 1, 3: 1}
+    assert subtree(cycle, 1) == [1, 2, 3]
+
+
+def test_ancestors_climb_to_the_root_and_stop_at_a_cycle():
+    assert ancestors(CODE_TREE, 4) == [2, 1]
+    assert ancestors(CODE_TREE, 6) == []
+    assert ancestors({1: 2, 2: 1}, 1) == [2]

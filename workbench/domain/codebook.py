@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -170,6 +170,50 @@ def check_no_cycle(code_id: int, new_parent_id: int | None, parents: dict[int, i
         ancestor = parents.get(ancestor)
 
 
+# --- the code tree of a project: ids and parent ids, walked here and nowhere else ------------------
+
+
+def children_by_parent(
+    parents: Mapping[int, int | None], order: Iterable[int] | None = None
+) -> dict[int | None, list[int]]:
+    """Each code's children (key None: the roots, and codes whose parent is not in ``parents``),
+    in the order of ``order`` (default: by id)."""
+    out: dict[int | None, list[int]] = {}
+    for code_id in order if order is not None else sorted(parents):
+        parent_id = parents.get(code_id)
+        out.setdefault(parent_id if parent_id in parents else None, []).append(code_id)
+    return out
+
+
+def walk_tree(children: Mapping[int | None, list[int]], root: int | None = None) -> Iterator[tuple[int, int]]:
+    """(code id, depth) below ``root`` (None: the whole tree), depth first in sibling order; depth 0 is
+    a child of ``root``. A code met twice (a cycle) is not walked again."""
+    seen: set[int] = {root} if root is not None else set()
+    stack = [(child, 0) for child in reversed(children.get(root, []))]
+    while stack:
+        code_id, depth = stack.pop()
+        if code_id in seen:
+            continue
+        seen.add(code_id)
+        yield code_id, depth
+        stack.extend((child, depth + 1) for child in reversed(children.get(code_id, [])))
+
+
+def subtree(parents: Mapping[int, int | None], root_id: int) -> list[int]:
+    """The code and all its sub-codes, each parent before its children."""
+    return [root_id, *(code_id for code_id, _depth in walk_tree(children_by_parent(parents), root_id))]
+
+
+def ancestors(parents: Mapping[int, int | None], code_id: int) -> list[int]:
+    """The code's parent, grandparent and so on up to its root (a cycle stops the climb)."""
+    out: list[int] = []
+    parent = parents.get(code_id)
+    while parent is not None and parent in parents and parent not in out and parent != code_id:
+        out.append(parent)
+        parent = parents.get(parent)
+    return out
+
+
 @dataclass(frozen=True)
 class CodeUsage:
     """How much a code was used: its own codings and studies, and those of it with all its sub-codes."""
@@ -192,10 +236,7 @@ def roll_up_usage(
     ``codings_by_study``: code id -> study id -> codings). Codings add up down the tree; studies are
     distinct, so a study coded under two sub-codes counts once for their parent. A parent missing from
     ``parents`` makes its child a root; a cycle is cut where it closes."""
-    children: dict[int, list[int]] = {}
-    for code_id, parent_id in parents.items():
-        if parent_id is not None and parent_id in parents:
-            children.setdefault(parent_id, []).append(code_id)
+    children = children_by_parent(parents)
     usage: dict[int, CodeUsage] = {}
     studies_below: dict[int, set[int]] = {}
 
@@ -222,9 +263,5 @@ def roll_up_usage(
 
 
 def _root_of(code_id: int, parents: Mapping[int, int | None]) -> int:
-    seen = {code_id}
-    parent = parents.get(code_id)
-    while parent is not None and parent in parents and parent not in seen:
-        seen.add(parent)
-        code_id, parent = parent, parents.get(parent)
-    return code_id
+    above = ancestors(parents, code_id)
+    return above[-1] if above else code_id

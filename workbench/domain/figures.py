@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from workbench.domain.codebook import CodeKind
+from workbench.domain.codebook import CodeKind, children_by_parent
 from workbench.domain.configurations import ElementRole
 
 
@@ -143,10 +143,10 @@ def _code_index(codes: Iterable[CodeRef]) -> dict[int, CodeRef]:
 
 def children_of(codes: Iterable[CodeRef]) -> dict[int | None, list[CodeRef]]:
     """Each code's children (key None: the roots), in codebook order."""
-    out: dict[int | None, list[CodeRef]] = {}
-    for code in sorted(codes, key=lambda c: (c.position, c.name, c.id)):
-        out.setdefault(code.parent_id, []).append(code)
-    return out
+    ordered = sorted(codes, key=lambda c: (c.position, c.name, c.id))
+    by_id = {c.id: c for c in ordered}
+    ids = children_by_parent({c.id: c.parent_id for c in ordered}, by_id)
+    return {parent: [by_id[i] for i in kids] for parent, kids in ids.items()}
 
 
 def tree_order(codes: Iterable[CodeRef]) -> list[CodeRef]:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Table, and_, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
-from workbench.domain.codebook import CodebookError
+from workbench.domain.codebook import CodebookError, subtree
 from workbench.services.access import require_member
 from workbench.services.code_rows import (
     EDITORS,
@@ -21,7 +21,6 @@ from workbench.services.code_rows import (
     parent_map,
     renumber,
     siblings,
-    subtree_ids,
 )
 from workbench.store.base import Base
 from workbench.store.db import Store
@@ -92,7 +91,7 @@ class _Doomed:
 
 
 def _doomed(session: Session, code: Code) -> _Doomed:
-    code_ids = subtree_ids(parent_map(session, code.project_id), code.id)
+    code_ids = subtree(parent_map(session, code.project_id), code.id)
     coding_ids = list(
         session.scalars(select(Coding.id).where(Coding.code_id.in_(code_ids)).order_by(Coding.id))
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workbench.domain.codebook import CodebookError, check_merge
+from workbench.domain.codebook import CodebookError, check_merge, subtree
 from workbench.services.code_rows import (
     audit,
     check_version,
@@ -17,7 +17,6 @@ from workbench.services.code_rows import (
     parent_map,
     renumber,
     siblings,
-    subtree_ids,
 )
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, MemoTarget
@@ -180,7 +179,7 @@ def _adopt_children(session: Session, source: Code, target: Code) -> int:
     """The source's sub-codes go under the target. A target inside the source's subtree first takes the
     source's place, so no code ends up under itself. Returns how many sub-codes moved."""
     project_id = source.project_id
-    if target.id in subtree_ids(parent_map(session, project_id), source.id):
+    if target.id in subtree(parent_map(session, project_id), source.id):
         old_parent = target.parent_id
         place = siblings(session, project_id, source.parent_id)
         place[place.index(source)] = target

@@ -86,18 +86,6 @@ def codings_by_study(session: Session, project_id: int) -> dict[int, dict[int, i
     return counts
 
 
-def subtree_ids(parents: dict[int, int | None], root_id: int) -> list[int]:
-    """The code and all its descendants, parents before children."""
-    children: dict[int | None, list[int]] = {}
-    for code_id, parent_id in sorted(parents.items()):
-        children.setdefault(parent_id, []).append(code_id)
-    found, index = [root_id], 0
-    while index < len(found):
-        found.extend(children.get(found[index], []))
-        index += 1
-    return found
-
-
 def siblings(
     session: Session, project_id: int, parent_id: int | None, *, without: int | None = None
 ) -> list[Code]:

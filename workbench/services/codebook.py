@@ -21,6 +21,7 @@ from workbench.domain.codebook import (
     check_name,
     check_no_cycle,
     check_placement,
+    children_by_parent,
     fits_under,
     roll_up_usage,
 )
@@ -131,21 +132,19 @@ def codebook_tree(store: Store, username: str, project_id: int) -> list[CodeNode
         ).all()
         counts = codings_by_study(session, project_id)
     usage = roll_up_usage({c.id: c.parent_id for c in codes}, counts)
-    ids = {c.id for c in codes}
-    children: dict[int | None, list[Code]] = {}
-    for code in codes:
-        children.setdefault(code.parent_id if code.parent_id in ids else None, []).append(code)
+    by_id = {c.id: c for c in codes}
+    children = children_by_parent({c.id: c.parent_id for c in codes}, [c.id for c in codes])
 
     def build(code: Code, path: tuple[str, ...]) -> CodeNode:
         use = usage[code.id]
-        kids = tuple(build(child, (*path, code.name)) for child in children.get(code.id, []))
+        kids = tuple(build(by_id[child], (*path, code.name)) for child in children.get(code.id, []))
         return CodeNode(
             code.id, code.name, code.kind, code.colour, code.description, tuple(code.examples),
             code.parent_id, len(path), (*path, code.name), use.codings, use.studies,
             use.codings_with_sub_codes, use.studies_with_sub_codes, code.version_id, kids,
         )  # fmt: skip
 
-    return [build(code, ()) for code in children.get(None, [])]
+    return [build(by_id[code_id], ()) for code_id in children.get(None, [])]
 
 
 def _unique_among(

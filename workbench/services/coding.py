@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from workbench.domain.codebook import CodeKind
+from workbench.domain.codebook import CodeKind, ancestors
 from workbench.domain.configurations import CodingMode
 from workbench.domain.studies import short_citation
 from workbench.services.access import EDITORS, NotFound, PermissionDenied, require_member
@@ -201,11 +201,10 @@ def code_options(store: Store, username: str, project_id: int) -> list[CodeOptio
         used = {code_id: (int(n), last) for code_id, n, last in usage}
     by_id = {c.id: c for c in codes}
 
+    parents = {c.id: c.parent_id for c in codes}
+
     def path(code: Code) -> str:
-        names = [code.name]
-        while code.parent_id is not None and code.parent_id in by_id and len(names) < 50:
-            code = by_id[code.parent_id]
-            names.append(code.name)
+        names = [code.name, *(by_id[i].name for i in ancestors(parents, code.id))]
         return " / ".join(reversed(names))
 
     options = [CodeOption(c.id, c.name, path(c), c.kind, c.colour, *used.get(c.id, (0, None))) for c in codes]

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from workbench.domain.codebook import subtree
 from workbench.domain.configurations import (
     Candidate,
     CodedItem,
@@ -20,7 +21,7 @@ from workbench.domain.configurations import (
 )
 from workbench.domain.studies import short_citation
 from workbench.services.access import EDITORS, require_member
-from workbench.services.code_rows import parent_map, subtree_ids
+from workbench.services.code_rows import parent_map
 from workbench.services.errors import Conflict, Invalid, NotFound
 from workbench.store.audit import record
 from workbench.store.db import Store
@@ -74,7 +75,7 @@ def _element(
 
 
 def _descendants(session: Session, code: Code) -> set[int]:
-    return set(subtree_ids(parent_map(session, code.project_id), code.id))
+    return set(subtree(parent_map(session, code.project_id), code.id))
 
 
 def _options(session: Session, code: Code, attached: set[int]) -> list[EvidenceOption]:
