@@ -4,11 +4,13 @@ import pytest
 from sqlalchemy import select
 
 from workbench.domain.configurations import ConfigurationError, ConfigurationStatus
+from workbench.domain.tables import build_table
 from workbench.services import configurations as cfg
-from workbench.services import demo, evidence, projects, publication, theory
+from workbench.services import demo, evidence, projects, theory
 from workbench.services.access import PermissionDenied, ensure_user
 from workbench.services.audit import audit_entries
 from workbench.services.errors import Conflict, Invalid, NotFound
+from workbench.services.figures import programme
 from workbench.store.enums import Role
 from workbench.store.models import Code, Coding, Configuration, Membership
 
@@ -186,7 +188,7 @@ def test_a_wrong_excerpt_can_be_removed_and_leaves_the_exported_table(store, dem
     evidence.set_evidence(store, USER, element.id, keep)
     again = cfg.get_configuration(store, USER, row.id)
     assert wrong.coding_id not in {ev.coding_id for e in again.elements for ev in e.evidence}
-    table = publication.project_tables(store, USER, demo_project)["configurations"]
+    table = build_table(programme(store, USER, demo_project), "configurations")
     exported = next(r for r in table.rows if r[0] == row.label)
     assert wrong.quote not in str(exported[-1])
     if wrong.study not in {ev.study for e in again.elements for ev in e.evidence}:

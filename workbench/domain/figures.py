@@ -27,7 +27,7 @@ Definitions (every count is a number of *distinct studies*, never of excerpts or
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 
 from workbench.domain.codebook import CodeKind, children_by_parent
@@ -455,8 +455,3 @@ def drawable_contexts(data: ProgrammeData) -> list[CodeRef]:
         if scope & used:
             out.append(context)
     return out
-
-
-def studies_by_id(data: ProgrammeData) -> Mapping[int, StudyRef]:
-    """The programme's studies keyed by id."""
-    return {s.id: s for s in data.studies}

@@ -42,8 +42,6 @@ __all__ = [
     "update_coding",
 ]
 
-WRITERS = EDITORS
-
 
 @dataclass(frozen=True)
 class CodingView:
@@ -222,7 +220,7 @@ def _document(session: Session, document_id: int) -> tuple[Document, int]:
 
 def _writer(session: Session, project_id: int, username: str) -> tuple[User, bool]:
     """The acting user if they may code in the project, and whether they may change others' codings."""
-    user = require_member(session, project_id, username, WRITERS)
+    user = require_member(session, project_id, username, EDITORS)
     member = queries.membership(session, project_id, user.id)
     return user, member is not None and member.role is Role.OWNER
 

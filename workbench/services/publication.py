@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from workbench.domain.codebook import CodeKind
 from workbench.domain.figures import ProgrammeData, drawable_contexts, tree_order
-from workbench.domain.tables import TABLES, Table, build_table
+from workbench.domain.tables import TABLES, build_table
 from workbench.exporters.bundle import write_bundle
 from workbench.exporters.office import to_xlsx
 from workbench.exporters.tables import TABLE_FORMATS, write_table
@@ -53,14 +53,6 @@ def context_stem(code_id: int, name: str) -> str:
     """The file stem of a context's figure: its slug and code id, "context-accepting-12", unique even
     when names have no Latin letters to slug ("context-figure-7", "context-figure-8")."""
     return f"context-{slug(name)}-{code_id}"
-
-
-def project_tables(
-    store: Store, username: str, project_id: int, filters: FigureFilters | None = None
-) -> dict[str, Table]:
-    """All four publication tables, built from one consistent read of the project."""
-    data = programme(store, username, project_id, filters)
-    return {name: build_table(data, name) for name in TABLES}
 
 
 def export_table(
