@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from workbench.services import codebook, demo, memos, projects
-from workbench.services.access import PermissionDenied, ensure_user
+from workbench.services.access import ensure_user
 from workbench.services.appraisal import get_appraisal, save_appraisal
 from workbench.services.audit import audit_entries, audit_people, describe_change
+from workbench.services.errors import PermissionDenied
 from workbench.services.studies import list_studies
 from workbench.store.audit import record
 from workbench.store.enums import AuditAction, MemoTarget, Role

@@ -4,7 +4,8 @@ import pytest
 
 from workbench.domain.characteristics import CharacteristicError, FieldType
 from workbench.services import characteristics, demo, projects
-from workbench.services.access import PermissionDenied, ensure_user
+from workbench.services.access import ensure_user
+from workbench.services.errors import PermissionDenied
 from workbench.store.enums import Role
 from workbench.store.models import Membership
 

@@ -5,9 +5,10 @@ import yaml
 
 from workbench.domain.codebook import CodebookError, CodeKind, parse_codebook
 from workbench.services import codebook, demo, projects
-from workbench.services.access import PermissionDenied, ensure_user
+from workbench.services.access import ensure_user
 from workbench.services.audit import audit_entries
 from workbench.services.configurations import list_configurations
+from workbench.services.errors import PermissionDenied
 from workbench.services.stats import store_stats
 from workbench.store.enums import Role
 from workbench.store.models import Membership

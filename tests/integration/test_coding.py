@@ -11,10 +11,10 @@ from workbench.domain.spans import SpanError
 from workbench.domain.studies import Reference
 from workbench.importers.text_types import ExtractedText
 from workbench.services import coding, demo, projects
-from workbench.services.access import NotFound, PermissionDenied, ensure_user
+from workbench.services.access import ensure_user
 from workbench.services.codebook import add_codes
 from workbench.services.coding import ActionKind
-from workbench.services.errors import Conflict
+from workbench.services.errors import Conflict, NotFound, PermissionDenied
 from workbench.services.study_rows import attach_document, new_study
 from workbench.store.enums import AuditAction, Role
 from workbench.store.models import (

@@ -7,9 +7,9 @@ from workbench.domain.configurations import ConfigurationError, ConfigurationSta
 from workbench.domain.tables import build_table
 from workbench.services import configurations as cfg
 from workbench.services import demo, evidence, projects, theory
-from workbench.services.access import PermissionDenied, ensure_user
+from workbench.services.access import ensure_user
 from workbench.services.audit import audit_entries
-from workbench.services.errors import Conflict, Invalid, NotFound
+from workbench.services.errors import Conflict, Invalid, NotFound, PermissionDenied
 from workbench.services.figures import programme
 from workbench.store.enums import Role
 from workbench.store.models import Code, Coding, Configuration, Membership

@@ -14,8 +14,8 @@ from workbench.domain.overview import context_outcome_matrix, sankey, study_code
 from workbench.domain.tables import build_table
 from workbench.graphs.overview import sankey_figure
 from workbench.services import demo, theory
-from workbench.services.access import PermissionDenied
 from workbench.services.configurations import list_configurations, update_configuration
+from workbench.services.errors import PermissionDenied
 from workbench.services.figures import FigureFilters, filter_options, programme
 from workbench.services.projects import create_project
 

@@ -5,10 +5,10 @@ from sqlalchemy import select
 
 from workbench.domain.codebook import CodeKind
 from workbench.services import codebook, demo, memos, projects
-from workbench.services.access import NotFound, PermissionDenied, ensure_user
+from workbench.services.access import ensure_user
 from workbench.services.audit import audit_entries
 from workbench.services.configurations import list_configurations
-from workbench.services.errors import Conflict, Invalid
+from workbench.services.errors import Conflict, Invalid, NotFound, PermissionDenied
 from workbench.services.studies import list_studies
 from workbench.store.enums import MemoTarget, Role
 from workbench.store.models import Excerpt, Membership

@@ -13,7 +13,7 @@ from tests.conftest import run_workbench as workbench
 from workbench.domain.tables import TABLE_FORMATS, TABLES
 from workbench.graphs.export import png_dpi
 from workbench.services import demo, publication
-from workbench.services.access import NotFound
+from workbench.services.errors import NotFound
 
 ROOT = Path(__file__).resolve().parents[2]
 APPEAR = ["accepting", "personalised-practice", "empowering", "available", "reciprocal"]

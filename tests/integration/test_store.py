@@ -6,7 +6,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from workbench.domain.codebook import CodeKind
 from workbench.services import projects, studies
-from workbench.services.access import PermissionDenied, ensure_user
+from workbench.services.access import ensure_user
+from workbench.services.errors import PermissionDenied
 from workbench.store.audit import AuditLogIsAppendOnly
 from workbench.store.models import AuditEntry, Code
 

@@ -10,8 +10,9 @@ from workbench.domain.spans import SpanError
 from workbench.domain.suggestions import is_covered, labelled_as, mostly_overlaps
 from workbench.nlp.learning import LearnedModel
 from workbench.services import demo, projects, suggestion_jobs
-from workbench.services.access import NotFound, PermissionDenied, ensure_user
+from workbench.services.access import ensure_user
 from workbench.services.coding import code_span
+from workbench.services.errors import NotFound, PermissionDenied
 from workbench.services.studies import list_studies
 from workbench.services.suggestions import (
     accept_suggestion,

@@ -26,7 +26,7 @@ class _BoundedLoader(yaml.SafeLoader):
         self.depth = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         line = f"line {event.start_mark.line + 1}" if event.start_mark else "somewhere"
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise YamlRefused(f"YAML anchors and aliases (& and *) are not allowed ({line})")
@@ -37,7 +37,7 @@ class _BoundedLoader(yaml.SafeLoader):
         try:
             if self.depth > MAX_YAML_DEPTH:
                 raise YamlRefused(f"the YAML is nested more than {MAX_YAML_DEPTH} levels deep ({line})")
-            return super().compose_node(parent, index)  # type: ignore[no-untyped-call]
+            return super().compose_node(parent, index)
         finally:
             self.depth -= 1
 
@@ -51,6 +51,6 @@ def load_yaml(text: str | bytes) -> Any:
         text = text.decode("utf-8-sig")
     loader = _BoundedLoader(text)
     try:
-        return loader.get_single_data()  # type: ignore[no-untyped-call]
+        return loader.get_single_data()
     finally:
-        loader.dispose()  # type: ignore[no-untyped-call]
+        loader.dispose()

@@ -14,7 +14,8 @@ from workbench.importers.characteristics import parse_characteristics
 from workbench.importers.errors import ImportProblem
 from workbench.importers.references import parse_ris
 from workbench.importers.safe_yaml import load_yaml
-from workbench.importers.text import MEDIA_TYPES, ExtractedText, extract_file
+from workbench.importers.text import MEDIA_TYPES, extract_file
+from workbench.importers.text_types import ExtractedText
 
 SAMPLE_CORPUS = Path(__file__).resolve().parents[2] / "sample_corpus"
 

@@ -74,7 +74,7 @@ class Sentences:
         else:
             values = np.where(starts | self._after_full_stops(rows), 1, -1).astype(np.int64)
             values[0] = 1
-        doc.from_array([SENT_START], values.view(np.uint64).reshape(-1, 1))
+        doc.from_array([SENT_START], values.view(np.uint64).reshape(-1, 1))  # type: ignore[arg-type]  # stub wants Ints2d
         return doc
 
     def _after_full_stops(self, rows: np.ndarray) -> np.ndarray:
@@ -138,7 +138,7 @@ class LookupLemmatizer:
         if len(self.keys):
             where = np.minimum(np.searchsorted(self.keys, lower), len(self.keys) - 1)
             lower = np.where(self.keys[where] == lower, self.values[where], lower)
-        doc.from_array([LEMMA], lower.reshape(-1, 1))
+        doc.from_array([LEMMA], lower.reshape(-1, 1))  # type: ignore[arg-type]  # stub wants Ints2d
         return doc
 
 

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from workbench.domain.appraisal import check_casp
 from workbench.domain.studies import short_citation
-from workbench.services.access import EDITORS, NotFound, require_member
-from workbench.services.errors import Conflict
+from workbench.services.access import EDITORS, require_member
+from workbench.services.errors import Conflict, NotFound
 from workbench.store.audit import record
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, Rating, Role

@@ -10,9 +10,8 @@ from sqlalchemy import Table, and_, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from workbench.domain.codebook import CodebookError, subtree
-from workbench.services.access import require_member
+from workbench.services.access import EDITORS, require_member
 from workbench.services.code_rows import (
-    EDITORS,
     audit,
     check_version,
     code_dict,

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from workbench.services.access import EDITORS, NotFound, require_member
-from workbench.services.errors import Conflict
+from workbench.services.access import EDITORS, require_member
+from workbench.services.errors import Conflict, NotFound
 from workbench.store.audit import record
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, Role

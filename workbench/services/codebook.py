@@ -26,7 +26,7 @@ from workbench.domain.codebook import (
     roll_up_usage,
 )
 from workbench.importers.codebook import read_codebook, write_codebook
-from workbench.services.access import NotFound, require_member
+from workbench.services.access import EDITORS, require_member
 from workbench.services.code_deletion import (
     DeletedCode,
     DeletionImpact,
@@ -36,7 +36,6 @@ from workbench.services.code_deletion import (
 )
 from workbench.services.code_merge import MergeResult, merge_codes
 from workbench.services.code_rows import (
-    EDITORS,
     StaleCode,
     audit,
     check_version,
@@ -48,6 +47,7 @@ from workbench.services.code_rows import (
     renumber,
     siblings,
 )
+from workbench.services.errors import NotFound
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction
 from workbench.store.models import Code

@@ -20,7 +20,8 @@ from workbench.domain.figures import (
     apply_selection,
 )
 from workbench.domain.studies import short_citation
-from workbench.services.access import NotFound, require_member
+from workbench.services.access import require_member
+from workbench.services.errors import NotFound
 from workbench.store.db import Store
 from workbench.store.models import (
     Code,

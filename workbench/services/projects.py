@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from workbench.services.access import NotFound, ensure_user, require_member
-from workbench.services.errors import Conflict, Invalid
+from workbench.services.access import ensure_user, require_member
+from workbench.services.errors import Conflict, Invalid, NotFound
 from workbench.store import queries
 from workbench.store.audit import record
 from workbench.store.db import Store

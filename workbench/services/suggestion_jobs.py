@@ -8,15 +8,9 @@ import threading
 import time
 from dataclasses import dataclass, field, replace
 
-from workbench.services.access import require_member
+from workbench.services.access import EDITORS, require_member
 from workbench.services.errors import Invalid
-from workbench.services.suggestion_training import (
-    EDITORS,
-    ModelInfo,
-    decision_count,
-    latest_model,
-    train_model,
-)
+from workbench.services.suggestion_training import ModelInfo, decision_count, latest_model, train_model
 from workbench.store.db import Store
 
 RETRAIN_ENV = "WORKBENCH_RETRAIN_AFTER"

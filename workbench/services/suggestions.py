@@ -19,12 +19,7 @@ from workbench.services.access import EDITORS, require_member
 from workbench.services.coding_records import ActionWriter, CodingRecord
 from workbench.services.errors import Invalid, NotFound
 from workbench.services.suggestion_jobs import maybe_retrain
-from workbench.services.suggestion_training import (
-    ModelInfo,
-    latest_model,
-    model_info,
-    train_model,
-)
+from workbench.services.suggestion_training import ModelInfo, latest_model, model_info, train_model
 from workbench.store.audit import record
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, CodingOrigin, Decision, Role

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from workbench.domain.theory import TheoryDiff, diff_snapshots
-from workbench.services.access import EDITORS, NotFound, require_member
+from workbench.services.access import EDITORS, require_member
 from workbench.services.configurations import ConfigurationRow, list_configurations
-from workbench.services.errors import Conflict, Invalid
+from workbench.services.errors import Conflict, Invalid, NotFound
 from workbench.store.audit import record
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction
