@@ -11,7 +11,7 @@ from workbench.services.demo import DEMO_PROJECT
 from workbench.services.importing import import_files
 from workbench.services.studies import list_studies
 from workbench.store.db import Store
-from workbench.ui.coding_actions import shortcut_codes
+from workbench.ui.coding.commands import shortcut_codes
 
 from .conftest import USER
 

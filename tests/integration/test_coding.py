@@ -15,7 +15,7 @@ from workbench.services.access import ensure_user
 from workbench.services.codebook import add_codes
 from workbench.services.coding import ActionKind
 from workbench.services.errors import Conflict, NotFound, PermissionDenied
-from workbench.services.study_rows import attach_document, new_study
+from workbench.services.rows.studies import attach_document, new_study
 from workbench.store.enums import AuditAction, Role
 from workbench.store.models import (
     AuditEntry,

@@ -16,7 +16,7 @@ from workbench.services import coding, projects
 from workbench.services.access import ensure_user
 from workbench.services.codebook import add_codes
 from workbench.services.coding import CodingAction
-from workbench.services.study_rows import attach_document, new_study
+from workbench.services.rows.studies import attach_document, new_study
 from workbench.store.db import Store
 from workbench.store.enums import Role
 from workbench.store.models import Coding, Excerpt, Membership

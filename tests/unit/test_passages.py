@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from workbench.domain.configurations import CodingMode
 from workbench.services.coding import ActionKind, CodingAction
-from workbench.services.coding_records import CodingRecord
+from workbench.services.rows.coding_actions import CodingRecord
 from workbench.store.enums import CodingOrigin
-from workbench.ui.passages import describe, passage
+from workbench.ui.coding.passages import describe, passage
 
 TEXT = "Intro.\nOthers are safe, trusted or like me, said the peer worker.\nEnd."
 START = TEXT.index("Others")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from workbench.domain.codebook import CodebookError, subtree
 from workbench.services.access import EDITORS, require_member
-from workbench.services.code_rows import (
+from workbench.services.rows.codes import (
     audit,
     check_version,
     code_dict,

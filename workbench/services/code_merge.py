@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workbench.domain.codebook import CodebookError, check_merge, subtree
-from workbench.services.code_rows import (
+from workbench.services.rows.codes import (
     audit,
     check_version,
     code_dict,

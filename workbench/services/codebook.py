@@ -35,7 +35,8 @@ from workbench.services.code_deletion import (
     restore_code,
 )
 from workbench.services.code_merge import MergeResult, merge_codes
-from workbench.services.code_rows import (
+from workbench.services.errors import NotFound
+from workbench.services.rows.codes import (
     StaleCode,
     audit,
     check_version,
@@ -47,7 +48,6 @@ from workbench.services.code_rows import (
     renumber,
     siblings,
 )
-from workbench.services.errors import NotFound
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction
 from workbench.store.models import Code

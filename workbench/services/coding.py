@@ -13,14 +13,14 @@ from workbench.domain.codebook import CodeKind, ancestors
 from workbench.domain.configurations import CodingMode
 from workbench.domain.studies import short_citation
 from workbench.services.access import EDITORS, require_member
-from workbench.services.coding_records import (
+from workbench.services.errors import Invalid, NotFound, PermissionDenied, check_version, stale_as_conflict
+from workbench.services.rows.coding_actions import (
     ActionKind,
     ActionWriter,
     CodingAction,
     CodingRecord,
     coding_audit,
 )
-from workbench.services.errors import Invalid, NotFound, PermissionDenied, check_version, stale_as_conflict
 from workbench.store import queries
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, CodingOrigin, MemoTarget, Role

@@ -15,7 +15,7 @@ from workbench.importers.sample_corpus import SAMPLE_CORPUS, CorpusStudy, read_s
 from workbench.services.access import ensure_user
 from workbench.services.codebook import add_codes
 from workbench.services.projects import add_project
-from workbench.services.study_rows import apply_characteristics, attach_document, new_study
+from workbench.services.rows.studies import apply_characteristics, attach_document, new_study
 from workbench.store import queries
 from workbench.store.db import Store
 from workbench.store.enums import CodingOrigin, Role

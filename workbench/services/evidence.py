@@ -21,8 +21,8 @@ from workbench.domain.configurations import (
 )
 from workbench.domain.studies import short_citation
 from workbench.services.access import EDITORS, require_member
-from workbench.services.code_rows import parent_map
 from workbench.services.errors import Conflict, Invalid, NotFound
+from workbench.services.rows.codes import parent_map
 from workbench.store.audit import record
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, Role

@@ -39,7 +39,7 @@ from workbench.importers.text import MEDIA_TYPES, extract_bytes
 from workbench.importers.text_types import ExtractedText
 from workbench.services.access import EDITORS, require_member
 from workbench.services.import_index import catch_up, indexed, lock_project
-from workbench.services.study_rows import apply_characteristics, attach_document, fill_blanks, new_study
+from workbench.services.rows.studies import apply_characteristics, attach_document, fill_blanks, new_study
 from workbench.store.db import Store
 from workbench.store.models import Study
 

@@ -14,7 +14,7 @@ from workbench.domain.studies import short_citation
 from workbench.importers.pdf import PDF_MEDIA_TYPE, render_page
 from workbench.services.access import require_member
 from workbench.services.errors import Invalid, NotFound
-from workbench.services.study_rows import guessed_fields
+from workbench.services.rows.studies import guessed_fields
 from workbench.store import queries
 from workbench.store.db import Store
 from workbench.store.models import Document, Study

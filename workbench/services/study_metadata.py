@@ -14,7 +14,7 @@ from workbench.domain.text_rules import clean_reference
 from workbench.importers.references import parse_references
 from workbench.services.access import EDITORS, require_member
 from workbench.services.errors import Conflict, Invalid, NotFound, check_version, stale_as_conflict
-from workbench.services.study_rows import REFERENCE_FIELDS, guessed_fields, set_guessed
+from workbench.services.rows.studies import REFERENCE_FIELDS, guessed_fields, set_guessed
 from workbench.store.audit import record
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction

@@ -16,8 +16,8 @@ from workbench.domain.suggestions import KINDS, SpanSuggestion, TakenSpans, labe
 from workbench.nlp.pipeline import get_pipeline, pipeline_name
 from workbench.services import suggestion_cache as cache
 from workbench.services.access import EDITORS, require_member
-from workbench.services.coding_records import ActionWriter, CodingRecord
 from workbench.services.errors import Invalid, NotFound
+from workbench.services.rows.coding_actions import ActionWriter, CodingRecord
 from workbench.services.suggestion_jobs import maybe_retrain
 from workbench.services.suggestion_training import ModelInfo, latest_model, model_info, train_model
 from workbench.store.audit import record

@@ -5,15 +5,15 @@ import streamlit as st
 from workbench.services.coding import code_options
 from workbench.services.studies import list_studies
 from workbench.ui import navigation, resources, state
-from workbench.ui.coding_desk import CodingDesk, load_view, study_labels
-from workbench.ui.components.reader import reader
-from workbench.ui.reader_suggestions import (
+from workbench.ui.coding.desk import CodingDesk, load_view, study_labels
+from workbench.ui.coding.reader_suggestions import (
     SuggestionActions,
     edit_pending,
     shown_suggestions,
     suggestion_filters,
 )
-from workbench.ui.suggestion_panel import SuggestionPanel
+from workbench.ui.coding.suggestion_panel import SuggestionPanel
+from workbench.ui.components.reader import reader
 from workbench.ui.text import plain
 from workbench.ui.widgets import require_project
 

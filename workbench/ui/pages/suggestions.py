@@ -23,9 +23,9 @@ from workbench.services.suggestions import (
     suggestion_queue,
 )
 from workbench.ui import navigation, resources, state
-from workbench.ui.coding_desk import study_labels
-from workbench.ui.passages import passage
-from workbench.ui.reader_suggestions import preselected_codes
+from workbench.ui.coding.desk import study_labels
+from workbench.ui.coding.passages import passage
+from workbench.ui.coding.reader_suggestions import preselected_codes
 from workbench.ui.text import plain
 from workbench.ui.widgets import require_project
 

@@ -11,8 +11,8 @@ from workbench.domain.suggestions import KINDS
 from workbench.services.coding import DocumentView
 from workbench.services.suggestions import Suggestion
 from workbench.ui import state
-from workbench.ui.passages import page_label
-from workbench.ui.reader_suggestions import FormKeys, SuggestionActions, edited_span, preselected_codes
+from workbench.ui.coding.passages import page_label
+from workbench.ui.coding.reader_suggestions import FormKeys, SuggestionActions, edited_span, preselected_codes
 from workbench.ui.text import plain
 
 

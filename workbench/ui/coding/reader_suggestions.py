@@ -22,10 +22,10 @@ from workbench.services.suggestions import (
 )
 from workbench.store.db import Store
 from workbench.ui import state
-from workbench.ui.coding_actions import CodingActions
+from workbench.ui.coding.commands import CodingCommands
+from workbench.ui.coding.passages import passage
 from workbench.ui.components.reader import ReaderCommand, ReaderEvents, SuggestionLayer, suggestion_layer
 from workbench.ui.errors import reported
-from workbench.ui.passages import passage
 
 SHOW, KIND, CODE, PER_PAGE = "sg_show", "sg_filter_kind", "sg_filter_code", "sg_per_page"
 PRESELECTED = 2  # how many of a suggestion's codes its accept form starts with
@@ -183,7 +183,7 @@ class SuggestionActions:
     study_id: int
     document_id: int
 
-    def events(self, coding: CodingActions) -> ReaderEvents:
+    def events(self, coding: CodingCommands) -> ReaderEvents:
         """The reader's callbacks: a selection edits the open suggestion's span, else it is coded."""
 
         def select(start: int, end: int) -> None:

@@ -24,8 +24,8 @@ from workbench.services.coding import (
 from workbench.services.errors import ServiceError
 from workbench.store.db import Store
 from workbench.ui import state
+from workbench.ui.coding.passages import describe
 from workbench.ui.components.reader import ReaderCommand, ReaderEvents
-from workbench.ui.passages import describe
 
 CODES, MODE, MEMO, THEORY = "coding_codes", "coding_mode", "coding_memo", "coding_theory"
 THEORY_MODES = (CodingMode.DEDUCTIVE, CodingMode.RETRODUCTIVE)
@@ -45,8 +45,9 @@ def edit_keys(coding: CodingView) -> tuple[str, str]:
 
 
 @dataclass(frozen=True)
-class CodingActions:
-    """The acting user's coding actions in one document."""
+class CodingCommands:
+    """The commands of the Coding panel for the acting user in one document: each calls a service
+    and leaves a notice; the undoable result is a services `CodingAction`."""
 
     store: Store
     username: str

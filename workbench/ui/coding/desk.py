@@ -20,17 +20,17 @@ from workbench.services.coding import (
 from workbench.services.studies import StudyRow
 from workbench.store.db import Store
 from workbench.ui import state
-from workbench.ui.coding_actions import (
+from workbench.ui.coding.commands import (
     CODES,
     MEMO,
     MODE,
     THEORY,
     THEORY_MODES,
-    CodingActions,
+    CodingCommands,
     edit_keys,
     shortcut_codes,
 )
-from workbench.ui.passages import describe, page_label
+from workbench.ui.coding.passages import describe, page_label
 from workbench.ui.text import plain
 
 
@@ -62,7 +62,7 @@ def load_view(store: Store, username: str, study_id: int) -> DocumentView:
 
 @dataclass
 class CodingDesk:
-    """The panel for this run's study, codes and user; its buttons call :class:`CodingActions`."""
+    """The panel for this run's study, codes and user; its buttons call :class:`CodingCommands`."""
 
     store: Store
     username: str
@@ -75,7 +75,7 @@ class CodingDesk:
         self.paths = {o.id: o.path for o in self.options}
         self.shortcuts = shortcut_codes(self.options)
         shortcut_ids = tuple(o.id for o in self.shortcuts)
-        self.actions = CodingActions(self.store, self.username, self.view.document_id, shortcut_ids)
+        self.actions = CodingCommands(self.store, self.username, self.view.document_id, shortcut_ids)
 
     # ---- what the panel shows ----
 

@@ -1,0 +1,1 @@
+"""The Coding page's parts: the desk (study, reader and panel), its commands, suggestions in the reader."""
