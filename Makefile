@@ -4,8 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST := $(BIN)/pytest -q
+# tests run on every core (pytest-xdist); each worker builds its own template databases
+PARALLEL ?= -n auto
 
-.PHONY: run test install system-deps lint typecheck test-unit test-db test-ui test-e2e corpus clean
+.PHONY: run test install system-deps lint typecheck test-unit test-db test-ui test-fast test-e2e corpus clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,19 +35,24 @@ typecheck: install
 	$(BIN)/mypy
 
 test-unit: install
-	$(PYTEST) tests/unit
+	$(PYTEST) $(PARALLEL) tests/unit
 
 # Store and service tests run against SQLite and a throwaway PostgreSQL cluster on 127.0.0.1.
 test-db: install system-deps
-	scripts/with_postgres.sh $(PYTEST) tests/integration
+	scripts/with_postgres.sh $(PYTEST) $(PARALLEL) tests/integration
 
 test-ui: install
-	$(PYTEST) tests/ui
+	$(PYTEST) $(PARALLEL) tests/ui
 
+# unit, integration and ui in one parallel run (one PostgreSQL cluster, the cores kept busy)
+test-fast: install system-deps
+	scripts/with_postgres.sh $(PYTEST) $(PARALLEL) tests/unit tests/integration tests/ui
+
+# one after another: the browser tests share one running app and its store
 test-e2e: install system-deps
 	$(PYTEST) tests/e2e
 
-test: lint typecheck test-unit test-db test-ui test-e2e
+test: lint typecheck test-fast test-e2e
 
 # Regenerate the sample corpus's .docx and .pdf studies from sample_corpus/sources/.
 corpus: install

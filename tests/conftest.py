@@ -65,10 +65,10 @@ def _open_upgraded(url: str) -> Store:
 
 
 @pytest.fixture(params=BACKENDS)
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """A store at the newest schema, empty, on SQLite and on PostgreSQL."""
-    for url in _new_database(request.param, tmp_path):
-        opened = _open_upgraded(url)
+def store(request: pytest.FixtureRequest, templates: Templates, tmp_path: Path) -> Iterator[Store]:
+    """A store at the newest schema, empty, on SQLite and on PostgreSQL (a clone of an upgraded one)."""
+    for url in templates.clone(request.param, tmp_path, demo=False):
+        opened = Store.open(url)
         yield opened
         opened.dispose()
 
@@ -86,33 +86,35 @@ def demo_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
 DEMO_OWNER = "owner"  # owns the demo project in every clone
 
 
-class DemoTemplates:
-    """The demo project loaded once per backend per test session, cloned for each test that changes it.
-
-    A clone is an SQLite online backup of the template file, or ``CREATE DATABASE ... TEMPLATE`` on
-    PostgreSQL: a fraction of a second instead of loading the demo again.
+class Templates:
+    """Databases built once per backend per test session (upgraded to head, and with the demo
+    project), cloned for each test: an SQLite online backup of the template file, or ``CREATE
+    DATABASE ... TEMPLATE`` on PostgreSQL. A fraction of a second instead of migrating (and loading
+    the demo) again.
     """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.urls: dict[str, str] = {}
+        self.urls: dict[tuple[str, bool], str] = {}
         self._cleanups: list[Iterator[str]] = []
 
-    def template_url(self, backend: str) -> str:
-        if backend not in self.urls:
-            databases = _new_database(backend, self.folder / backend)
-            (self.folder / backend).mkdir(exist_ok=True)
+    def template_url(self, backend: str, demo: bool) -> str:
+        if (backend, demo) not in self.urls:
+            folder = self.folder / f"{backend}-{'demo' if demo else 'empty'}"
+            folder.mkdir(exist_ok=True)
+            databases = _new_database(backend, folder)
             url = next(databases)
             self._cleanups.append(databases)
             store = _open_upgraded(url)
-            load_demo(store, DEMO_OWNER)
+            if demo:
+                load_demo(store, DEMO_OWNER)
             store.dispose()  # PostgreSQL copies a template only while nobody is connected to it
-            self.urls[backend] = url
-        return self.urls[backend]
+            self.urls[backend, demo] = url
+        return self.urls[backend, demo]
 
-    def clone(self, backend: str, folder: Path) -> Iterator[str]:
-        """The URL of a fresh copy of the demo database, dropped afterwards."""
-        source = self.template_url(backend)
+    def clone(self, backend: str, folder: Path, demo: bool = True) -> Iterator[str]:
+        """The URL of a fresh copy of the template database, dropped afterwards."""
+        source = self.template_url(backend, demo)
         if backend == "sqlite":
             target = folder / "demo-clone.db"
             with sqlite3.connect(str(sqlite_path(source))) as src, sqlite3.connect(target) as dst:
@@ -136,27 +138,25 @@ class DemoTemplates:
 
 
 @pytest.fixture(scope="session")
-def demo_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoTemplates]:
-    templates = DemoTemplates(tmp_path_factory.mktemp("demo-templates"))
-    yield templates
-    templates.close()
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+    made = Templates(tmp_path_factory.mktemp("templates"))
+    yield made
+    made.close()
 
 
 @pytest.fixture(params=BACKENDS)
-def demo_clone(
-    request: pytest.FixtureRequest, demo_templates: DemoTemplates, tmp_path: Path
-) -> Iterator[Store]:
+def demo_clone(request: pytest.FixtureRequest, templates: Templates, tmp_path: Path) -> Iterator[Store]:
     """A store of its own holding the demo project (owned by ``DEMO_OWNER``), on SQLite and PostgreSQL."""
-    for url in demo_templates.clone(request.param, tmp_path):
+    for url in templates.clone(request.param, tmp_path):
         opened = Store.open(url)
         yield opened
         opened.dispose()
 
 
 @pytest.fixture
-def demo_sqlite_url(demo_templates: DemoTemplates, tmp_path: Path) -> Iterator[str]:
+def demo_sqlite_url(templates: Templates, tmp_path: Path) -> Iterator[str]:
     """The URL of an SQLite file of its own holding the demo project: for AppTest and the CLI."""
-    yield from demo_templates.clone("sqlite", tmp_path)
+    yield from templates.clone("sqlite", tmp_path)
 
 
 def run_workbench(url: str, *args: str, user: str = "cli-user") -> subprocess.CompletedProcess[str]:

@@ -53,7 +53,7 @@ BAD_STORES = [
 
 
 @pytest.fixture(scope="module")
-def place(demo_templates, tmp_path_factory) -> tuple[str, Path]:
+def place(templates, tmp_path_factory) -> tuple[str, Path]:
     folder = tmp_path_factory.mktemp("failures")
     (folder / "folder").mkdir()
     (folder / "a-file").write_text("not a folder", encoding="utf-8")
@@ -64,7 +64,7 @@ def place(demo_templates, tmp_path_factory) -> tuple[str, Path]:
     (folder / "study.txt").write_text("Peer workers listened without judging.", encoding="utf-8")
     (folder / "codebook.yaml").write_text("codes: []\n", encoding="utf-8")
     (folder / "broken.yaml").write_text("codes: [unclosed\n", encoding="utf-8")
-    url = next(demo_templates.clone("sqlite", folder))
+    url = next(templates.clone("sqlite", folder))
     return url, folder
 
 

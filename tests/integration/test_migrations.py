@@ -88,13 +88,13 @@ LINKED_TABLES = ("configuration_elements", "element_evidence", "configuration_li
 
 
 @pytest.fixture(scope="session")
-def demo_rows(demo_templates) -> Callable[[str], dict[str, list[dict[str, Any]]]]:
+def demo_rows(templates) -> Callable[[str], dict[str, list[dict[str, Any]]]]:
     """Every row of the demo project at head, by table, read once per backend per session."""
     cache: dict[str, dict[str, list[dict[str, Any]]]] = {}
 
     def rows(backend: str) -> dict[str, list[dict[str, Any]]]:
         if backend not in cache:
-            engine = create_engine(demo_templates.template_url(backend))
+            engine = create_engine(templates.template_url(backend, demo=True))
             with engine.connect() as conn:
                 found = {
                     table.name: [dict(r._mapping) for r in conn.execute(select(table).order_by(table.c.id))]
