@@ -48,9 +48,9 @@ test-ui: install
 test-fast: install system-deps
 	scripts/with_postgres.sh $(PYTEST) $(PARALLEL) tests/unit tests/integration tests/ui
 
-# one after another: the browser tests share one running app and its store
+# each worker runs whole files against its own running app and store
 test-e2e: install system-deps
-	$(PYTEST) tests/e2e
+	$(PYTEST) $(PARALLEL) --dist loadfile tests/e2e
 
 test: lint typecheck test-fast test-e2e
 

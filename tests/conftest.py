@@ -74,11 +74,12 @@ def store(request: pytest.FixtureRequest, templates: Templates, tmp_path: Path) 
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def demo_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    """A store holding the demo project, shared by tests that only read it."""
-    for url in _new_database(request.param, tmp_path_factory.mktemp("demo")):
-        opened = _open_upgraded(url)
-        load_demo(opened, "owner")
+def demo_store(
+    request: pytest.FixtureRequest, templates: Templates, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Store]:
+    """A store holding the demo project, shared by tests that only read it (a clone of the template)."""
+    for url in templates.clone(request.param, tmp_path_factory.mktemp("demo")):
+        opened = Store.open(url)
         yield opened
         opened.dispose()
 
