@@ -55,9 +55,13 @@ if summary is not None:
     failed = summary.count(importing.Status.FAILED)
     (st.warning if failed else st.success)(f"Import finished: {summary.headline()}.")
     st.dataframe(
-        [{"File": o.filename, "Result": o.status.value, "Study": o.study_key, "Details": o.message}
+        [{"File": o.filename, "Result": o.status.value, "Study": o.study_key or "", "Details": o.message}
          for o in summary.outcomes],
         hide_index=True, width="stretch",
+        column_config={"File": st.column_config.TextColumn(width="medium"),
+                       "Result": st.column_config.TextColumn(width="small"),
+                       "Study": st.column_config.TextColumn(width="small"),
+                       "Details": st.column_config.TextColumn(width="large")},
     )  # fmt: skip
     if summary.pending:
         st.subheader("Duplicates to settle")
