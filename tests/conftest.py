@@ -45,11 +45,16 @@ def _new_database(backend: str, folder: Path) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{folder / 'workbench.db'}"
         return
+    yield from _postgres_database("wb_test")
+
+
+def _postgres_database(prefix: str, template: str | None = None) -> Iterator[str]:
+    """A new PostgreSQL database on the test cluster (a copy of ``template`` if given), dropped after."""
     admin_url = _postgres_admin_url()
-    name = f"wb_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     try:
         yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     finally:
@@ -122,16 +127,7 @@ class Templates:
                 src.backup(dst)
             yield f"sqlite:///{target}"
             return
-        admin = create_engine(_postgres_admin_url(), isolation_level="AUTOCOMMIT")
-        name, template = f"wb_clone_{uuid.uuid4().hex[:12]}", make_url(source).database
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-        try:
-            yield make_url(source).set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+        yield from _postgres_database("wb_clone", template=make_url(source).database)
 
     def close(self) -> None:
         for databases in self._cleanups:

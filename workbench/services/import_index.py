@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -38,17 +40,15 @@ def lock_project(session: Session, project_id: int) -> None:
 
 def indexed(study: Study, has_documents: bool = False) -> IndexedStudy:
     """How the index holds a study row."""
-    reference = Reference(
-        title=study.title,
-        authors=list(study.authors),
-        year=study.year,
-        journal=study.journal,
-        volume=study.volume,
-        issue=study.issue,
-        pages=study.pages,
-        doi=study.doi,
-    )
-    return IndexedStudy(study.id, study.key, reference, has_documents)
+    return IndexedStudy(study.id, study.key, _reference(study), has_documents)
+
+
+def _reference(row: Any) -> Reference:
+    """The reference fields of a study row (an ORM row or a selected row with the same names)."""
+    return Reference(
+        title=row.title, authors=list(row.authors), year=row.year, journal=row.journal,
+        volume=row.volume, issue=row.issue, pages=row.pages, doi=row.doi,
+    )  # fmt: skip
 
 
 def catch_up(session: Session, index: StudyIndex, project_id: int) -> None:
@@ -59,17 +59,7 @@ def catch_up(session: Session, index: StudyIndex, project_id: int) -> None:
         .order_by(Study.id)
     )
     for row in rows:
-        reference = Reference(
-            title=row.title,
-            authors=list(row.authors),
-            year=row.year,
-            journal=row.journal,
-            volume=row.volume,
-            issue=row.issue,
-            pages=row.pages,
-            doi=row.doi,
-        )
-        index.add_study(IndexedStudy(row.id, row.key, reference))
+        index.add_study(IndexedStudy(row.id, row.key, _reference(row)))
     documents = session.execute(
         select(Document.id, Document.study_id, Document.sha256)
         .join(Study, Study.id == Document.study_id)
