@@ -1,5 +1,8 @@
 # The two commands: `make run` (set up and start the app) and `make test` (set up and run every check).
 PYTHON ?= python3
+# let Python keep compiled modules (__pycache__, git-ignored): every test worker, CLI subprocess and
+# app server started by the tests would otherwise compile the whole package again
+unexport PYTHONDONTWRITEBYTECODE
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
