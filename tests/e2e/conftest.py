@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, expect, sync_playwright
 
 from workbench.services import demo
 from workbench.services.database import upgrade_database
@@ -31,6 +31,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 USER = "e2e-reviewer"
+# a rerun of a busy app (two workers, each with its app and browser, on two cores) can take seconds
+expect.set_options(timeout=20_000)
 
 
 def _free_port() -> int:
