@@ -11,9 +11,11 @@ from workbench.domain.suggestions import (
     CodeScore,
     SpanSuggestion,
     TakenSpans,
+    drawn,
     finds,
     is_covered,
     labelled_as,
+    matches_filter,
     mostly_overlaps,
 )
 from workbench.nlp import scoring
@@ -292,3 +294,19 @@ def test_sparse_rows_multiply_like_their_dense_matrix():
         sparse.cross(SparseRows.from_pairs(r2, c2, other[r2, c2], 4, 8).transposed()), dense @ other.T
     )
     assert np.allclose(sparse.take(np.array([4, 2, 0])).dot(weights), dense[[4, 2, 0]] @ weights)
+
+
+def test_the_reader_and_the_queue_filter_by_kind_and_code_alike():
+    labels = {"context": 0.2, "mechanism": 0.7, "outcome": 0.1}
+    assert matches_filter(labels, [4, 9], "mechanism", 9)
+    assert not matches_filter(labels, [4, 9], "context", None)
+    assert not matches_filter(labels, [4, 9], None, 5)
+    assert matches_filter({}, [], None, None)
+
+
+def test_the_reader_draws_the_best_per_page_of_those_matching_only():
+    scores = [0.9, 0.8, 0.7, 0.6, 0.5]
+    matching = [False, True, True, True, True]
+    assert drawn(scores, matching, pages=1, per_page=2) == (1, 2)  # the 0.9 does not match
+    assert drawn(scores, matching, pages=1, per_page=0) == (1, 2, 3, 4)  # 0: all that match
+    assert drawn(scores, [False] * 5, pages=1, per_page=2) == ()

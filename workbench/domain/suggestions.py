@@ -102,6 +102,14 @@ def clamp(value: float) -> float:
     return 0.0 if value < 0.0 else 1.0 if value > 1.0 else float(value)
 
 
+def matches_filter(
+    labels: dict[str, float], code_ids: Iterable[int], kind: str | None, code: int | None
+) -> bool:
+    """The reader's and the queue's filter: of ``kind`` (see :func:`labelled_as`) and proposing ``code``
+    (None: any)."""
+    return (kind is None or labelled_as(labels, kind)) and (code is None or code in set(code_ids))
+
+
 PAGE_CHARS = 3000  # a printed page of about 500 words: the page of a text without page marks
 PER_PAGE = 3  # how many suggestions per page the reader shows until the reviewer chooses otherwise
 
@@ -122,3 +130,11 @@ def score_cut(scores: Iterable[float], pages: int, per_page: int) -> float:
     if per_page <= 0 or budget >= len(ranked):
         return 0.0
     return ranked[budget - 1] if budget > 0 else 1.0
+
+
+def drawn(scores: Sequence[float], matching: Sequence[bool], pages: int, per_page: int) -> tuple[int, ...]:
+    """Which suggestions the reader draws: of those ``matching`` the filters, the best ``per_page``
+    per page on average (see :func:`score_cut`), as indices into ``scores``."""
+    kept = [score for score, ok in zip(scores, matching, strict=True) if ok]
+    cut = score_cut(kept, pages, per_page)
+    return tuple(i for i, (score, ok) in enumerate(zip(scores, matching, strict=True)) if ok and score >= cut)

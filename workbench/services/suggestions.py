@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from workbench.domain.configurations import CodingMode
 from workbench.domain.spans import codable_span
 from workbench.domain.studies import short_citation
-from workbench.domain.suggestions import KINDS, SpanSuggestion, TakenSpans, labelled_as
+from workbench.domain.suggestions import KINDS, SpanSuggestion, TakenSpans, matches_filter
 from workbench.nlp.pipeline import get_pipeline, pipeline_name
 from workbench.services import suggestion_cache as cache
 from workbench.services.access import EDITORS, require_member
@@ -241,10 +241,7 @@ def suggestion_queue(
         names = _code_names(session, project_id)
         key = cache.store_key(session)
     found = _suggest(key, codebook, model, documents)
-    if kind is not None:
-        found = [s for s in found if labelled_as(s.labels, kind)]
-    if code is not None:
-        found = [s for s in found if any(c.code_id == code for c in s.codes)]
+    found = [s for s in found if matches_filter(s.labels, (c.code_id for c in s.codes), kind, code)]
     found.sort(key=lambda s: (-s.score, s.study, s.start))
     return _named(found[:limit], names)
 

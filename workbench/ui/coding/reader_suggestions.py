@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from workbench.domain.configurations import CodingMode
-from workbench.domain.suggestions import KINDS, PAGE_CHARS, labelled_as, page_count, score_cut
+from workbench.domain.suggestions import KINDS, PAGE_CHARS, drawn, matches_filter, page_count
 from workbench.domain.suggestions import PER_PAGE as DEFAULT_PER_PAGE
 from workbench.services.coding import DocumentView
 from workbench.services.errors import ServiceError
@@ -52,15 +52,14 @@ class SuggestionFilters:
     code: int | None = None
     per_page: int = DEFAULT_PER_PAGE
 
-    def matches(self, s: Suggestion) -> bool:
-        """True when the suggestion is of the chosen kind and proposes the chosen code."""
-        return (self.kind is None or labelled_as(s.labels, self.kind)) and (
-            self.code is None or any(c.code_id == self.code for c in s.codes)
-        )
-
-    def cut(self, suggestions: Sequence[Suggestion], pages: int) -> float:
-        """The lowest score shown among ``suggestions`` (those matching) in a text of ``pages``."""
-        return score_cut([s.score for s in suggestions if self.matches(s)], pages, self.per_page)
+    def drawn(self, suggestions: Sequence[Suggestion], pages: int) -> tuple[int, ...]:
+        """Indices of the suggestions to draw in a text of ``pages`` (see ``domain.suggestions.drawn``)."""
+        if not self.show:
+            return ()
+        matching = [
+            matches_filter(s.labels, (c.code_id for c in s.codes), self.kind, self.code) for s in suggestions
+        ]
+        return drawn([s.score for s in suggestions], matching, pages, self.per_page)
 
 
 def _remember_per_page(store: Store, username: str) -> None:
@@ -126,15 +125,10 @@ def shown_suggestions(
         opened_id = next((i for i, s in enumerate(loaded.suggestions) if (s.start, s.end) == span), None)
         if opened_id is None:
             state.set_open_suggestion(None)
-    pages = page_count(len(view.text), view.page_starts)
-    cut = filters.cut(loaded.suggestions, pages)
-    drawn = tuple(
-        i
-        for i, s in enumerate(loaded.suggestions)
-        if (filters.show and filters.matches(s) and s.score >= cut) or i == opened_id
-    )
+    shown = set(filters.drawn(loaded.suggestions, page_count(len(view.text), view.page_starts)))
+    drawn_ids = tuple(i for i in range(len(loaded.suggestions)) if i in shown or i == opened_id)
     opened = loaded.suggestions[opened_id] if opened_id is not None else None
-    return ShownSuggestions(loaded.layer, drawn, opened, opened_id)
+    return ShownSuggestions(loaded.layer, drawn_ids, opened, opened_id)
 
 
 @dataclass(frozen=True)
