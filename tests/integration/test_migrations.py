@@ -297,4 +297,5 @@ def _insert(conn: Connection, table: str, values: dict[str, Any]) -> int:
     reflected = Table(table, MetaData(), autoload_with=conn)
     head = Base.metadata.tables[table]
     target = Table(table, MetaData(), *(Column(c.name, head.c[c.name].type) for c in reflected.columns))
-    return int(conn.execute(insert(target).values(values).returning(target.c.id)).scalar_one())
+    present = {k: v for k, v in values.items() if k in target.c}  # columns later revisions added go
+    return int(conn.execute(insert(target).values(present).returning(target.c.id)).scalar_one())

@@ -56,6 +56,10 @@ class Project(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    # blind double coding: an assigned coder of an unreleased study sees only their own codings of it
+    blind_coding: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # configurations and graphs drawn from everyone's codings, or from consensus codings only
+    consensus_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version_id: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version_id}
@@ -70,9 +74,45 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(100), unique=True)
     display_name: Mapped[str] = mapped_column(String(200), default="")
+    # matched against a verified e-mail in ``oidc`` sign-in; stored lower-case
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    # argon2id hash (``password`` sign-in); None: no password set, cannot sign in with one
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    locked_until: Mapped[datetime | None]
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     # a reviewer's remembered settings, e.g. {"suggestion_threshold": 0.6}
     preferences: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default=text("'{}'"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuthSession(Base):
+    """A signed-in browser: the cookie carries a token whose hash is stored here; revoke to sign out."""
+
+    __tablename__ = "auth_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # a one-time ticket the browser trades for the cookie right after sign-in (short-lived)
+    ticket_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    ticket_expires_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+
+class PasswordReset(Base):
+    """A one-time link an owner issues so a member can set a new password."""
+
+    __tablename__ = "password_resets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
 
 
 class Membership(Base):
@@ -127,7 +167,25 @@ class Study(Base):
     version_id: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version_id}
 
+    # blind double coding: when the comparison opened (every assignee done, or the owner released it)
+    released_at: Mapped[datetime | None]
+    released_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
     documents: Mapped[list[Document]] = relationship(back_populates="study")
+
+
+class StudyAssignment(Base):
+    """A study given to a reviewer to code; ``done_at`` when they mark it done."""
+
+    __tablename__ = "study_assignments"
+    __table_args__ = (UniqueConstraint("study_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
+    done_at: Mapped[datetime | None]
 
 
 class ExtractionFieldDef(Base):
@@ -233,6 +291,9 @@ class Coding(Base):
         ForeignKey("suggestion_models.id", ondelete="SET NULL")
     )
     theory_reference: Mapped[str] = mapped_column(Text, default="")
+    # a consensus coding (coder = the reserved consensus user): who settled it, and when
+    settled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    settled_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version_id: Mapped[int] = mapped_column(Integer, default=1)
@@ -240,7 +301,26 @@ class Coding(Base):
 
     excerpt: Mapped[Excerpt] = relationship(back_populates="codings")
     code: Mapped[Code] = relationship()
-    coder: Mapped[User] = relationship()
+    coder: Mapped[User] = relationship(foreign_keys=[coder_id])
+
+
+class Adjudication(Base):
+    """How a disagreement between two coders over one code in one stretch of a document was settled."""
+
+    __tablename__ = "adjudications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
+    start: Mapped[int]
+    end: Mapped[int]
+    coder_a_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    coder_b_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # keep_a, keep_b, keep_both, neither or edited
+    decision: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    settled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    settled_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Configuration(Base):

@@ -101,3 +101,17 @@ def studies_of(session: Session, project_id: int) -> list[tuple[Study, int, int]
         .order_by(Study.key)
     )
     return [(s, int(d), int(e)) for s, d, e in rows]
+
+
+# the reserved coder of consensus codings; a leading "@" cannot begin a login or an e-mail address
+CONSENSUS_USERNAME = "@consensus"
+
+
+def consensus_user(session: Session) -> User:
+    """The reserved user consensus codings are attributed to (who settled them is on the coding)."""
+    user = user_by_name(session, CONSENSUS_USERNAME)
+    if user is None:
+        user = User(username=CONSENSUS_USERNAME, display_name="Consensus")
+        session.add(user)
+        session.flush()
+    return user
