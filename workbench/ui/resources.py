@@ -7,12 +7,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from workbench.services import database
+from workbench.services import auth, database
 from workbench.services.access import current_username
+from workbench.services.errors import PermissionDenied
 from workbench.store.db import Store, database_url
 from workbench.ui.text import plain
 
 _BACKUP_SHOWN = "_workbench_upgrade_backup_shown"
+SIGNED_IN = "_workbench_signed_in"  # the username the sign-in gate (ui/auth_gate.py) found for this run
 
 
 @dataclass(frozen=True)
@@ -44,5 +46,10 @@ def announce_upgrade() -> None:
 
 
 def username() -> str:
-    """The acting user of this app server."""
-    return current_username()
+    """The acting user: the signed-in user (``password``, ``oidc``), else ``WORKBENCH_USER`` or the login."""
+    if auth.mode() == "local":
+        return current_username()
+    signed_in = st.session_state.get(SIGNED_IN)
+    if not signed_in:
+        raise PermissionDenied("Sign in first.")
+    return str(signed_in)
