@@ -1,0 +1,116 @@
+"""Assignments page: who codes which study, blind coding, release, and the progress dashboard."""
+
+import streamlit as st
+
+from workbench.domain.blinding import Progress
+from workbench.services import assignments
+from workbench.services.studies import list_studies
+from workbench.ui import resources
+from workbench.ui.errors import reported
+from workbench.ui.widgets import require_project
+
+# the grid's colours: one per state, the same as on the My studies page
+MARKS = {Progress.NOT_STARTED: "⚪", Progress.IN_PROGRESS: "🟡", Progress.DONE: "🟢"}
+
+BLIND_KEY = "assign_blind"
+
+project = require_project()
+st.title("Assignments")
+store, user = resources.store(), resources.username()
+owner = assignments.may_assign(store, user, project.id)
+blind = assignments.blind_coding(store, user, project.id)
+
+
+def switch_blind() -> None:
+    """The toggle's on_change: store what the owner switched to."""
+    with reported():
+        assignments.set_blind_coding(store, user, project.id, bool(st.session_state[BLIND_KEY]))
+
+
+def owner_controls() -> None:
+    """Blind coding, assigning one study or all of them, releasing."""
+    st.session_state[BLIND_KEY] = blind  # the stored setting, even if another owner changed it meanwhile
+    st.toggle(
+        "Blind double coding",
+        key=BLIND_KEY,
+        on_change=switch_blind,
+        help="Each assigned reviewer sees only their own codings of a study until it is released",
+    )
+    reviewers = assignments.assignable_reviewers(store, user, project.id)
+    studies = {s.id: f"{s.key} — {s.citation}" for s in list_studies(store, user, project.id)}
+    one, balanced = st.columns(2, gap="large")
+    with one.form("assign_one", border=True):
+        st.subheader("Assign a study")
+        study_id = st.selectbox("Study", list(studies), format_func=lambda i: studies[i], key="assign_study")
+        chosen = st.multiselect("Reviewers (one or two)", reviewers, max_selections=2, key="assign_to")
+        if st.form_submit_button("Assign") and study_id is not None:
+            with reported():
+                added = assignments.assign(store, user, project.id, study_id, chosen)
+                st.toast(f"Assigned {', '.join(added)}" if added else "Already assigned")
+    with balanced.form("assign_balanced", border=True):
+        st.subheader("Every study to reviewers, balanced")
+        pool = st.multiselect("Reviewers", reviewers, default=reviewers, key="assign_pool")
+        per_study = st.number_input("Reviewers per study", 1, 2, 2, key="assign_per_study")
+        if st.form_submit_button("Assign balanced"):
+            with reported():
+                plan = assignments.assign_balanced(store, user, project.id, pool, int(per_study))
+                st.toast(
+                    f"Assigned {sum(map(len, plan.values()))} new reviewer places in {len(plan)} studies"
+                )
+
+
+def release_controls(grid: assignments.ProgressGrid) -> None:
+    """Open the comparison of a study now (the owner), or code it blind again."""
+    blind_ids = {sid: key for sid, key, released in grid.studies if not released}
+    released_ids = {sid: key for sid, key, released in grid.studies if released}
+    left, right = st.columns(2, gap="large")
+    study_id = left.selectbox(
+        "Release a study now",
+        list(blind_ids),
+        format_func=lambda i: blind_ids[i],
+        index=None,
+        key="assign_release",
+        placeholder="Choose a study still coded blind",
+    )
+    if left.button("Release", disabled=study_id is None) and study_id is not None:
+        with reported(left):
+            assignments.release(store, user, study_id)
+            st.rerun()
+    again = right.selectbox(
+        "Code a released study blind again",
+        list(released_ids),
+        index=None,
+        format_func=lambda i: released_ids[i],
+        key="assign_reblind",
+        placeholder="Choose a study",
+    )
+    if right.button("Blind again", disabled=again is None) and again is not None:
+        with reported(right):
+            assignments.reblind(store, user, again)
+            st.rerun()
+
+
+if owner:
+    owner_controls()
+
+
+def cell(state: Progress | None) -> str:
+    """A grid cell: the state with its colour mark; empty where the reviewer is not assigned."""
+    return f"{MARKS[state]} {state.value}" if state is not None else ""
+
+
+st.header("Progress")
+grid = assignments.progress_grid(store, user, project.id)
+if not grid.cells:
+    st.info("No study is assigned yet." + (" Assign studies above." if owner else ""))
+    st.stop()
+rows = [
+    {"Study": key, "Released": "yes" if released else "no"}
+    | {who: cell(grid.cells.get((who, key))) for who in grid.reviewers}
+    for _, key, released in grid.studies
+]
+st.dataframe(rows, hide_index=True, key="assign_grid")
+counts = [{"Reviewer": who} | {p.value: n for p, n in grid.counts(who).items()} for who in grid.reviewers]
+st.dataframe(counts, hide_index=True, key="assign_counts")
+if owner and blind:
+    release_controls(grid)
