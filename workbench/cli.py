@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from workbench import cli_publish, cli_suggest
+from workbench import cli_agreement, cli_assign, cli_publish, cli_suggest, cli_team, cli_users
 from workbench.importers.archive import from_path, walk
 from workbench.importers.errors import ImportProblem
 from workbench.importers.text import extract_file
@@ -188,6 +188,10 @@ def build_parser() -> argparse.ArgumentParser:
     project_sub.add_parser("list", help="list your projects").set_defaults(func=cmd_project_list)
     cli_publish.register(sub)
     cli_suggest.register(sub)
+    cli_agreement.register(sub)
+    cli_users.register(sub)
+    cli_team.register(sub)
+    cli_assign.register(sub)
     return parser
 
 

@@ -129,13 +129,15 @@ def test_filtering_by_person_and_limiting_the_number_of_entries(store):
     assert [e.after["name"] for e in audit_entries(store, USER, project_id, limit=1)] == ["Extra"]
 
 
-def test_non_members_cannot_read_the_audit_log(store):
+def test_non_members_and_stakeholders_cannot_read_the_audit_log(store):
     project_id = demo_project(store)
     with store.transaction() as session:
         ensure_user(session, "stranger")
         guest = ensure_user(session, "peer-worker")
         session.add(Membership(project_id=project_id, user_id=guest.id, role=Role.STAKEHOLDER))
-    assert audit_entries(store, "peer-worker", project_id)
+    assert audit_entries(store, USER, project_id)
+    with pytest.raises(PermissionDenied, match="stakeholder"):
+        audit_entries(store, "peer-worker", project_id)
     with pytest.raises(PermissionDenied, match="not a member"):
         audit_entries(store, "stranger", project_id)
 

@@ -15,6 +15,7 @@ from workbench.domain.offsets import Utf16Index
 from workbench.domain.suggestions import labelled_as, page_count, score_cut
 from workbench.services import coding, preferences, suggestion_jobs
 from workbench.services.access import ensure_user
+from workbench.services.errors import PermissionDenied
 from workbench.services.suggestions import Suggestion, suggest_for_study, train_model
 from workbench.store.enums import CodingOrigin, Decision, Role
 from workbench.store.models import Coding, Document, Excerpt, Membership, SuggestionDecision, SuggestionModel
@@ -254,22 +255,17 @@ def test_the_queue_opens_a_suggestion_in_the_reader(demo_store, monkeypatch):
     assert open_span(at) == (index.to_utf16(start), index.to_utf16(end))
 
 
-def test_a_stakeholder_sees_a_suggestion_but_cannot_accept_or_reject_it(demo_store, monkeypatch):
+def test_a_stakeholder_gets_neither_the_coding_page_nor_suggestions(demo_store, monkeypatch):
     url, store, project_id = demo_store
     with store.transaction() as session:
         session.add(
             Membership(project_id=project_id, user_id=ensure_user(session, "sam").id, role=Role.STAKEHOLDER)
         )
     sid = study_id(store, project_id, "s01_acute_ward")
-    at = open_coding(url, monkeypatch, user="sam")
-    at.selectbox(key="coding_study").set_value(sid).run()
-    top = suggest_for_study(store, "sam", sid)[0]
-    at = click_suggestion(at, coding.document_view(store, "sam", sid).text, top)
-    assert not at.exception and at.subheader[0].value == "Suggestion"
-    assert at.info[0].value.startswith("Stakeholders can read suggestions")
-    assert not [b for b in at.button if b.label in ("Accept", "Reject")]
-    at.button(key="sg_close").click().run()
-    assert not [h for h in at.subheader if h.value == "Suggestion"]
+    with pytest.raises(ValueError, match="Could not find a navigation page"):  # not listed for the role
+        open_coding(url, monkeypatch, user="sam")
+    with pytest.raises(PermissionDenied, match="stakeholder"):
+        suggest_for_study(store, "sam", sid)
 
 
 def test_escape_in_the_reader_closes_the_open_suggestion(demo_store, monkeypatch):

@@ -101,9 +101,6 @@ OTHERS: dict[Action, Action] = {
     Action.WRITE_MEMOS: Action.EDIT_MEMOS_OF_OTHERS,
 }
 
-# who may change a project's data; kept for callers that ask "owner or reviewer"
-EDITORS = (Role.OWNER, Role.REVIEWER)
-
 
 def may(role: Role, action: Action) -> bool:
     """Whether ``role`` may perform ``action`` (the table, nothing else)."""
@@ -172,14 +169,3 @@ def allowed_actions(session: Session, project_id: int, username: str) -> frozens
     except (NotFound, PermissionDenied):
         return frozenset()
     return frozenset(a for a, roles in TABLE.items() if role in roles)
-
-
-def require_member(
-    session: Session, project_id: int, username: str, roles: tuple[Role, ...] = tuple(Role)
-) -> User:
-    """Deprecated: use :func:`require` with an :class:`Action`. Kept while services move over."""
-    user, role = member_role(session, project_id, username)
-    if role not in roles:
-        allowed = ", ".join(r.value for r in roles)
-        raise PermissionDenied(f"{username} is a {role.value}; this needs: {allowed}")
-    return user

@@ -8,11 +8,11 @@ from sqlalchemy.orm import Session
 
 from workbench.domain.appraisal import check_casp
 from workbench.domain.studies import short_citation
-from workbench.services.access import EDITORS, require_member
+from workbench.services.access import Action, require
 from workbench.services.errors import Conflict, NotFound
 from workbench.store.audit import record
 from workbench.store.db import Store
-from workbench.store.enums import AuditAction, Rating, Role
+from workbench.store.enums import AuditAction, Rating
 from workbench.store.models import Study, User
 
 
@@ -32,12 +32,12 @@ class Appraisal:
 
 
 def _study(
-    session: Session, study_id: int, username: str, roles: tuple[Role, ...] = tuple(Role)
+    session: Session, study_id: int, username: str, action: Action = Action.READ_STUDIES
 ) -> tuple[Study, User]:
     study = session.get(Study, study_id)
     if study is None:
         raise NotFound(f"study {study_id} does not exist")
-    return study, require_member(session, study.project_id, username, roles)
+    return study, require(session, study.project_id, username, action)
 
 
 def get_appraisal(store: Store, username: str, study_id: int) -> Appraisal:
@@ -54,7 +54,7 @@ def save_appraisal(store: Store, username: str, appraisal: Appraisal) -> None:
     """Store an edited appraisal; refuses if someone else saved the study since it was opened."""
     casp = check_casp(appraisal.casp)
     with store.transaction() as session:
-        study, user = _study(session, appraisal.study_id, username, EDITORS)
+        study, user = _study(session, appraisal.study_id, username, Action.EDIT_STUDIES)
         if study.version_id != appraisal.version:
             raise Conflict("this study was changed by someone else since you opened it; reload and redo")
         before = get_fields(study)

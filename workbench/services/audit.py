@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy.orm import Session
 
-from workbench.services.access import require_member
+from workbench.services.access import Action, require
+from workbench.services.visibility import blinded_study_ids
 from workbench.store.db import Store
 from workbench.store.models import AuditEntry, Document, Excerpt, User
 
@@ -112,6 +114,22 @@ def _about_code(code_id: int) -> ColumnElement[bool]:
     )
 
 
+def _blinded_work(session: Session, project_id: int, user_id: int) -> ColumnElement[bool]:
+    """Others' codings and excerpts of studies still coded blind for this user (services/visibility.py)."""
+    hidden = blinded_study_ids(session, project_id, user_id)
+    if not hidden:
+        return false()
+    documents = select(Document.id).where(Document.study_id.in_(sorted(hidden)))
+    document = func.coalesce(
+        AuditEntry.before["document_id"].as_integer(), AuditEntry.after["document_id"].as_integer(), -1
+    )
+    return and_(
+        AuditEntry.entity_type.in_(("coding", "excerpt")),
+        func.coalesce(AuditEntry.user_id, -1) != user_id,
+        document.in_(documents),
+    )
+
+
 def audit_entries(
     store: Store,
     username: str,
@@ -125,11 +143,11 @@ def audit_entries(
     """The project's audit entries, newest first: all, or those about a study (its documents, excerpts,
     codings and memos), about a code (its codings, merges and memos), or made by one person."""
     with store.transaction() as session:
-        require_member(session, project_id, username)
+        me = require(session, project_id, username, Action.VIEW_AUDIT)
         query = (
             select(AuditEntry, User.username)
             .outerjoin(User, AuditEntry.user_id == User.id)
-            .where(AuditEntry.project_id == project_id)
+            .where(AuditEntry.project_id == project_id, ~_blinded_work(session, project_id, me.id))
         )
         if study_id is not None:
             query = query.where(_about_study(study_id))
@@ -156,7 +174,7 @@ def audit_entries(
 def audit_people(store: Store, username: str, project_id: int) -> list[str]:
     """Everyone who has an entry in the project's audit log, by name (for the person filter)."""
     with store.transaction() as session:
-        require_member(session, project_id, username)
+        require(session, project_id, username, Action.VIEW_AUDIT)
         names = session.scalars(
             select(User.username)
             .join(AuditEntry, AuditEntry.user_id == User.id)

@@ -22,7 +22,7 @@ from workbench.domain.characteristics import (
 from workbench.domain.safety import neutralise_formula
 from workbench.domain.studies import short_citation
 from workbench.importers.characteristics import parse_characteristics
-from workbench.services.access import EDITORS, require_member
+from workbench.services.access import Action, require
 from workbench.store.audit import record
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, Rating
@@ -51,7 +51,7 @@ def _fields(session: Session, project_id: int) -> list[ExtractionField]:
 def list_fields(store: Store, username: str, project_id: int) -> list[ExtractionField]:
     """The project's own extraction fields, in order."""
     with store.transaction() as session:
-        require_member(session, project_id, username)
+        require(session, project_id, username, Action.READ_STUDIES)
         return _fields(session, project_id)
 
 
@@ -61,7 +61,7 @@ def add_field(
     """Add an extraction field (values are kept in each study's extras under its name)."""
     spec = ExtractionField(name.strip(), type_, tuple(c.strip() for c in choices if c.strip()))
     with store.transaction() as session:
-        user = require_member(session, project_id, username, EDITORS)
+        user = require(session, project_id, username, Action.EDIT_STUDIES)
         if spec.name in {f.name for f in _fields(session, project_id)}:
             raise CharacteristicError(f"the project already has a field named {spec.name!r}")
         position = session.scalar(
@@ -87,7 +87,7 @@ def add_field(
 def remove_field(store: Store, username: str, project_id: int, name: str) -> None:
     """Hide a field from the grid; the studies keep their values, so adding it again restores them."""
     with store.transaction() as session:
-        user = require_member(session, project_id, username, EDITORS)
+        user = require(session, project_id, username, Action.EDIT_STUDIES)
         row = session.scalar(
             select(ExtractionFieldDef).where(
                 ExtractionFieldDef.project_id == project_id, ExtractionFieldDef.name == name
@@ -109,7 +109,7 @@ def _studies(session: Session, project_id: int) -> list[Study]:
 def grid(store: Store, username: str, project_id: int) -> tuple[list[ExtractionField], list[dict[str, Any]]]:
     """Rows for the characteristics grid: key, citation, typed fields, appraisal, extraction fields."""
     with store.transaction() as session:
-        require_member(session, project_id, username)
+        require(session, project_id, username, Action.READ_STUDIES)
         fields = _fields(session, project_id)
         rows = []
         for s in _studies(session, project_id):
@@ -144,7 +144,7 @@ def save_grid(
     """Save edited rows (bulk edit). All rows are checked first; any problem saves nothing."""
     result = SaveResult()
     with store.transaction() as session:
-        user = require_member(session, project_id, username, EDITORS)
+        user = require(session, project_id, username, Action.EDIT_STUDIES)
         fields = _fields(session, project_id)
         studies = {s.key: s for s in _studies(session, project_id)}
         cleaned = {}

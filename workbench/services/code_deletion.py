@@ -10,20 +10,21 @@ from sqlalchemy import Table, and_, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from workbench.domain.codebook import CodebookError, subtree
-from workbench.services.access import EDITORS, require_member
+from workbench.services.access import Action, require_for_work
 from workbench.services.rows.codes import (
     audit,
     check_version,
     code_dict,
     editing,
     load_code,
+    load_code_to_remove,
     parent_map,
     renumber,
     siblings,
 )
 from workbench.store.base import Base
 from workbench.store.db import Store
-from workbench.store.enums import AuditAction, MemoTarget, Role
+from workbench.store.enums import AuditAction, MemoTarget
 from workbench.store.models import (
     Code,
     Coding,
@@ -132,7 +133,7 @@ def _impact(session: Session, code: Code, doomed: _Doomed) -> DeletionImpact:
 def deletion_impact(store: Store, username: str, code_id: int) -> DeletionImpact:
     """How many sub-codes, codings, excerpts and configuration elements would go with the code."""
     with store.transaction() as session:
-        code, _user = load_code(session, code_id, username, tuple(Role))
+        code, _user = load_code(session, code_id, username, Action.READ_STUDIES)
         return _impact(session, code, _doomed(session, code))
 
 
@@ -187,7 +188,7 @@ def delete_code(
     """Delete a code, its sub-codes, their codings, excerpts left without codes, and the configuration
     elements that use them; returns a snapshot that :func:`restore_code` can put back."""
     with editing(store) as session:
-        code, user = load_code(session, code_id, username)
+        code, user = load_code_to_remove(session, code_id, username)
         check_version(code, expected_version)
         doomed = _doomed(session, code)
         snapshot = _snapshot(session, code, doomed, _take_status_evidence(session, code.project_id, doomed))
@@ -252,7 +253,8 @@ def restore_code(store: Store, username: str, snapshot: DeletedCode) -> int:
     """Undo a deletion: put back the codes, excerpts, codings, configuration elements and evidence
     (those whose study or configuration still exists); returns the restored code's id."""
     with editing(store) as session:
-        user = require_member(session, snapshot.project_id, username, EDITORS)
+        coders = {row["coder_id"] for row in snapshot.codings}
+        user = require_for_work(session, snapshot.project_id, username, Action.DELETE_CODES, coders)
         root = snapshot.codes[0]
         again = session.get(Code, root["id"])
         if again is not None and (again.project_id, again.name) == (snapshot.project_id, root["name"]):

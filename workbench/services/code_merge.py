@@ -14,6 +14,7 @@ from workbench.services.rows.codes import (
     code_dict,
     editing,
     load_code,
+    load_code_to_remove,
     parent_map,
     renumber,
     siblings,
@@ -65,7 +66,7 @@ def merge_codes(
     if source_id == target_id:
         raise CodebookError("a code cannot be merged into itself")
     with editing(store) as session:
-        source, user = load_code(session, source_id, username)
+        source, user = load_code_to_remove(session, source_id, username)
         target, _user = load_code(session, target_id, username)
         if source.project_id != target.project_id:
             raise CodebookError("only codes of the same project can be merged")

@@ -26,7 +26,7 @@ from workbench.domain.codebook import (
     roll_up_usage,
 )
 from workbench.importers.codebook import read_codebook, write_codebook
-from workbench.services.access import EDITORS, require_member
+from workbench.services.access import Action, require
 from workbench.services.code_deletion import (
     DeletedCode,
     DeletionImpact,
@@ -48,6 +48,7 @@ from workbench.services.rows.codes import (
     renumber,
     siblings,
 )
+from workbench.services.visibility import codings_visible_to
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction
 from workbench.store.models import Code
@@ -126,11 +127,11 @@ def codebook_tree(store: Store, username: str, project_id: int) -> list[CodeNode
     """The project's codes as a tree in position order, with codings and studies per code, own and
     rolled up over its sub-codes."""
     with store.transaction() as session:
-        require_member(session, project_id, username)
+        user = require(session, project_id, username, Action.READ_STUDIES)
         codes = session.scalars(
             select(Code).where(Code.project_id == project_id).order_by(Code.position, Code.id)
         ).all()
-        counts = codings_by_study(session, project_id)
+        counts = codings_by_study(session, project_id, codings_visible_to(session, project_id, user.id))
     usage = roll_up_usage({c.id: c.parent_id for c in codes}, counts)
     by_id = {c.id: c for c in codes}
     children = children_by_parent({c.id: c.parent_id for c in codes}, [c.id for c in codes])
@@ -179,7 +180,7 @@ def create_code(
     """Add a code at the end of its parent's sub-codes (or of the root level); returns its id."""
     name = check_name(name)
     with editing(store) as session:
-        user = require_member(session, project_id, username, EDITORS)
+        user = require(session, project_id, username, Action.EDIT_CODEBOOK)
         parent = _parent(session, project_id, parent_id)
         check_placement(kind, parent.kind if parent else None)
         _unique_among(session, project_id, parent_id, name, None)
@@ -352,7 +353,7 @@ def _merge_in(
 
 def _import(store: Store, username: str, project_id: int, specs: list[CodeSpec]) -> int:
     with editing(store) as session:
-        user = require_member(session, project_id, username, EDITORS)
+        user = require(session, project_id, username, Action.EDIT_CODEBOOK)
         added = _merge_in(session, project_id, specs, None)
         for code in added:
             audit(

@@ -6,14 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from workbench.domain.codebook import CodeKind, ancestors
 from workbench.domain.configurations import CodingMode
 from workbench.domain.studies import short_citation
-from workbench.services.access import EDITORS, require_member
-from workbench.services.errors import Invalid, NotFound, PermissionDenied, check_version, stale_as_conflict
+from workbench.services.access import Action, require, require_for_work
+from workbench.services.errors import Invalid, NotFound, check_version, stale_as_conflict
 from workbench.services.rows.coding_actions import (
     ActionKind,
     ActionWriter,
@@ -21,9 +21,9 @@ from workbench.services.rows.coding_actions import (
     CodingRecord,
     coding_audit,
 )
-from workbench.store import queries
+from workbench.services.visibility import codings_visible_to
 from workbench.store.db import Store
-from workbench.store.enums import AuditAction, CodingOrigin, MemoTarget, Role
+from workbench.store.enums import AuditAction, CodingOrigin, MemoTarget
 from workbench.store.models import Code, Coding, Document, Excerpt, Memo, Study, User
 
 __all__ = [
@@ -106,17 +106,23 @@ def document_view(store: Store, username: str, study_id: int) -> DocumentView:
         study = session.get(Study, study_id)
         if study is None:
             raise NotFound(f"study {study_id} does not exist")
-        require_member(session, study.project_id, username)
+        user = require(session, study.project_id, username, Action.READ_STUDIES)
         document = session.scalar(
             select(Document).where(Document.study_id == study_id).order_by(Document.id).limit(1)
         )
         if document is None:
             raise NotFound(f"study {study.key!r} has no full text yet")
+        visible = codings_visible_to(session, study.project_id, user.id)
+        shown = select(Coding.excerpt_id).where(visible)
         excerpts = session.scalars(
             select(Excerpt)
-            .where(Excerpt.document_id == document.id)
+            .where(Excerpt.document_id == document.id, or_(Excerpt.id.in_(shown), ~Excerpt.codings.any()))
             .order_by(Excerpt.start, Excerpt.end, Excerpt.id)
-            .options(selectinload(Excerpt.codings).options(joinedload(Coding.code), joinedload(Coding.coder)))
+            .options(
+                selectinload(Excerpt.codings.and_(visible)).options(
+                    joinedload(Coding.code), joinedload(Coding.coder)
+                )
+            )
         ).all()
         memos = _excerpt_memos(session, [e.id for e in excerpts])
         return DocumentView(
@@ -133,7 +139,7 @@ def document_revision(store: Store, username: str, study_id: int) -> tuple[objec
         study = session.get(Study, study_id)
         if study is None:
             raise NotFound(f"study {study_id} does not exist")
-        require_member(session, study.project_id, username)
+        require(session, study.project_id, username, Action.READ_STUDIES)
         document_id = session.scalar(
             select(Document.id).where(Document.study_id == study_id).order_by(Document.id).limit(1)
         )
@@ -188,7 +194,7 @@ def _coding_view(c: Coding) -> CodingView:
 def code_options(store: Store, username: str, project_id: int) -> list[CodeOption]:
     """Every code of the project with its path; the user's most recently used codes first, then by path."""
     with store.transaction() as session:
-        user = require_member(session, project_id, username)
+        user = require(session, project_id, username, Action.READ_STUDIES)
         codes = session.scalars(select(Code).where(Code.project_id == project_id)).all()
         usage = session.execute(
             select(Coding.code_id, func.count(Coding.id), func.max(Coding.created_at))
@@ -218,16 +224,9 @@ def _document(session: Session, document_id: int) -> tuple[Document, int]:
     return document, document.study.project_id
 
 
-def _writer(session: Session, project_id: int, username: str) -> tuple[User, bool]:
-    """The acting user if they may code in the project, and whether they may change others' codings."""
-    user = require_member(session, project_id, username, EDITORS)
-    member = queries.membership(session, project_id, user.id)
-    return user, member is not None and member.role is Role.OWNER
-
-
-def _check_may_change(user: User, is_owner: bool, coder_ids: Sequence[int]) -> None:
-    if not is_owner and any(coder_id != user.id for coder_id in coder_ids):
-        raise PermissionDenied(f"{user.username} may change only their own codings; owners may change any")
+def _writer(session: Session, project_id: int, username: str, coder_ids: Sequence[int] = ()) -> User:
+    """The acting user if they may code, and change the codings of ``coder_ids`` (others' need the owner)."""
+    return require_for_work(session, project_id, username, Action.CODE, coder_ids)
 
 
 def _project_codes(session: Session, project_id: int, code_ids: Sequence[int]) -> dict[int, Code]:
@@ -255,7 +254,7 @@ def code_span(
         raise Invalid("choose at least one code")
     with store.transaction() as session:
         document, project_id = _document(session, document_id)
-        user, _owner = _writer(session, project_id, username)
+        user = _writer(session, project_id, username)
         codes = _project_codes(session, project_id, code_ids)
         writer = ActionWriter(session, project_id, user.id, document)
         template = CodingRecord(
@@ -289,8 +288,7 @@ def remove_codings(store: Store, username: str, coding_ids: Sequence[int]) -> Co
         if len(documents) != 1:
             raise Invalid("remove codings of one document at a time")
         document, project_id = _document(session, documents.pop())
-        user, owner = _writer(session, project_id, username)
-        _check_may_change(user, owner, [c.coder_id for c in codings])
+        user = _writer(session, project_id, username, [c.coder_id for c in codings])
         return ActionWriter(session, project_id, user.id, document).remove(codings)
 
 
@@ -309,8 +307,7 @@ def update_coding(
             raise NotFound(f"coding {coding_id} does not exist (removed meanwhile?)")
         coding = codings[0]
         document, project_id = _document(session, coding.excerpt.document_id)
-        user, owner = _writer(session, project_id, username)
-        _check_may_change(user, owner, [coding.coder_id])
+        user = _writer(session, project_id, username, [coding.coder_id])
         check_version(coding.version_id, expected_version, f"the coding {coding.code.name!r}")
         before = coding_audit(coding, coding.excerpt)
         coding.mode, coding.theory_reference = CodingMode(mode), theory_reference.strip()
@@ -326,8 +323,7 @@ def undo(store: Store, username: str, action: CodingAction) -> CodingAction:
     action redoes the original."""
     with store.transaction() as session:
         document, project_id = _document(session, action.document_id)
-        user, owner = _writer(session, project_id, username)
-        _check_may_change(user, owner, [c.coder_id for c in action.codings])
+        user = _writer(session, project_id, username, [c.coder_id for c in action.codings])
         writer = ActionWriter(session, project_id, user.id, document)
         if action.kind is ActionKind.CODED:
             codings, memo_ids = _still_as_made(session, action)

@@ -15,12 +15,14 @@ from workbench.domain.configurations import (
     check_elements,
 )
 from workbench.domain.studies import short_citation
-from workbench.services.access import EDITORS, require_member
+from workbench.services.access import Action, allowed_actions, require, require_for_work
 from workbench.services.errors import Invalid, NotFound, check_version
 from workbench.services.evidence import check_evidence, replace_evidence
+from workbench.services.evidence_source import EvidenceSource, evidence_source
+from workbench.services.visibility import CodingVisibility, visibility, visibility_of_name
 from workbench.store.audit import record
 from workbench.store.db import Store
-from workbench.store.enums import AuditAction, Role
+from workbench.store.enums import AuditAction
 from workbench.store.models import (
     Code,
     Coding,
@@ -29,6 +31,7 @@ from workbench.store.models import (
     Document,
     ElementEvidence,
     Excerpt,
+    User,
 )
 
 
@@ -95,7 +98,9 @@ _LOAD = (
 )
 
 
-def _row(config: Configuration) -> ConfigurationRow:
+def _row(
+    config: Configuration, source: EvidenceSource | None = None, seen: CodingVisibility | None = None
+) -> ConfigurationRow:
     elements = []
     for element in sorted(config.elements, key=lambda e: (list(ElementRole).index(e.role), e.position)):
         evidence = tuple(
@@ -109,6 +114,8 @@ def _row(config: Configuration) -> ConfigurationRow:
                 ev.coding.coder.username,
             )
             for ev in element.evidence
+            if source is None or source.admits(ev.coding.coder.username)
+            if seen is None or seen.admits(ev.coding.excerpt.document.study_id, ev.coding.coder_id)
         )
         elements.append(
             ElementRow(element.id, element.role.value, element.code_id, element.code.name, evidence)
@@ -128,30 +135,39 @@ def _row(config: Configuration) -> ConfigurationRow:
 def list_configurations(store: Store, username: str, project_id: int) -> list[ConfigurationRow]:
     """Every configuration of a project, by label, with the studies behind its evidence."""
     with store.transaction() as session:
-        require_member(session, project_id, username)
+        user = require(session, project_id, username, Action.READ_THEORY)
         configs = session.scalars(
             select(Configuration)
             .where(Configuration.project_id == project_id)
             .order_by(Configuration.label)
             .options(*_LOAD)
         ).all()
-        return [_row(c) for c in configs]
+        source = evidence_source(session, project_id)
+        seen = visibility(session, project_id, user.id)
+        return [_row(c, source, seen) for c in configs]
 
 
-def _config(
-    session: Session, config_id: int, username: str, roles: tuple[Role, ...] = tuple(Role)
-) -> Configuration:
+def _config(session: Session, config_id: int, username: str) -> Configuration:
     config = session.get(Configuration, config_id, options=_LOAD)
     if config is None:
         raise NotFound(f"configuration {config_id} does not exist")
-    require_member(session, config.project_id, username, roles)
+    require(session, config.project_id, username, Action.READ_THEORY)
     return config
+
+
+def _changing(session: Session, config: Configuration, username: str) -> User:
+    """The acting user, if they may change this configuration (another member's needs the owner)."""
+    return require_for_work(
+        session, config.project_id, username, Action.BUILD_CONFIGURATIONS, [config.created_by_id]
+    )
 
 
 def get_configuration(store: Store, username: str, config_id: int) -> ConfigurationRow:
     """One configuration with its elements and evidence."""
     with store.transaction() as session:
-        return _row(_config(session, config_id, username))
+        config = _config(session, config_id, username)
+        seen = visibility_of_name(session, config.project_id, username)
+        return _row(config, evidence_source(session, config.project_id), seen)
 
 
 def _codes(session: Session, project_id: int, ids: Sequence[int]) -> list[Code]:
@@ -187,7 +203,7 @@ def create_configuration(
     if not statement.strip():
         raise Invalid("write the configuration's statement: in context C, M leads to O because …")
     with store.transaction() as session:
-        user = require_member(session, project_id, username, EDITORS)
+        user = require(session, project_id, username, Action.BUILD_CONFIGURATIONS)
         roles = [(ElementRole.CONTEXT, context_ids), (ElementRole.MECHANISM, mechanism_ids)]
         roles.append((ElementRole.OUTCOME, outcome_ids))
         chosen = [(role, code) for role, ids in roles for code in _codes(session, project_id, ids)]
@@ -237,7 +253,8 @@ def update_configuration(
 ) -> None:
     """Edit the statement, nested flag, or status (revised/refuted with a note and the codings behind it)."""
     with store.transaction() as session:
-        config = _config(session, config_id, username, EDITORS)
+        config = _config(session, config_id, username)
+        user = _changing(session, config, username)
         check_version(config.version_id, expected_version, config.label)
         before = _snapshot(config)
         if statement is not None:
@@ -250,7 +267,6 @@ def update_configuration(
             config.status_evidence = _project_codings(session, config.project_id, status_evidence)
         if nested is not None:
             config.nested = nested
-        user = require_member(session, config.project_id, username, EDITORS)
         record(
             session, action=AuditAction.UPDATE, entity_type="configuration", entity_id=config.id,
             user_id=user.id, project_id=config.project_id, before=before, after=_snapshot(config),
@@ -269,9 +285,9 @@ def _project_codings(session: Session, project_id: int, ids: Sequence[int]) -> l
 def delete_configuration(store: Store, username: str, config_id: int) -> dict[str, object]:
     """Delete a configuration; returns its snapshot (kept in the audit log)."""
     with store.transaction() as session:
-        config = _config(session, config_id, username, EDITORS)
+        config = _config(session, config_id, username)
+        user = _changing(session, config, username)
         snapshot = _snapshot(config)
-        user = require_member(session, config.project_id, username, EDITORS)
         record(
             session, action=AuditAction.DELETE, entity_type="configuration", entity_id=config.id,
             user_id=user.id, project_id=config.project_id, before=snapshot,
@@ -292,10 +308,23 @@ class RoleOption:
 def role_options(store: Store, username: str, project_id: int) -> dict[str, list[RoleOption]]:
     """The project's codes by kind (context, mechanism, outcome), sub-codes included, by name."""
     with store.transaction() as session:
-        require_member(session, project_id, username)
+        require(session, project_id, username, Action.READ_THEORY)
         codes = session.scalars(select(Code).where(Code.project_id == project_id).order_by(Code.name)).all()
         out: dict[str, list[RoleOption]] = {role.value: [] for role in ElementRole}
         for code in codes:
             if code.kind.value in out:
                 out[code.kind.value].append(RoleOption(code.id, code.name, code.kind.value))
         return out
+
+
+def changeable(store: Store, username: str, project_id: int) -> frozenset[int]:
+    """The ids of the project's configurations the user may edit or delete (pages offer only those)."""
+    with store.transaction() as session:
+        allowed = allowed_actions(session, project_id, username)
+        if Action.BUILD_CONFIGURATIONS not in allowed:
+            return frozenset()
+        query = select(Configuration.id).where(Configuration.project_id == project_id)
+        if Action.EDIT_CONFIGURATIONS_OF_OTHERS not in allowed:
+            user = require(session, project_id, username, Action.BUILD_CONFIGURATIONS)
+            query = query.where(Configuration.created_by_id == user.id)
+        return frozenset(session.scalars(query))

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -20,12 +20,14 @@ from workbench.domain.configurations import (
     paragraph_bounds,
 )
 from workbench.domain.studies import short_citation
-from workbench.services.access import EDITORS, require_member
+from workbench.services.access import Action, require, require_for_work
 from workbench.services.errors import Conflict, Invalid, NotFound
+from workbench.services.evidence_source import evidence_codings_clause
 from workbench.services.rows.codes import parent_map
+from workbench.services.visibility import codings_visible_to_name
 from workbench.store.audit import record
 from workbench.store.db import Store
-from workbench.store.enums import AuditAction, Role
+from workbench.store.enums import AuditAction
 from workbench.store.models import (
     Code,
     Coding,
@@ -62,15 +64,14 @@ class Chain:
     note: str
 
 
-def _element(
-    session: Session, element_id: int, username: str, roles: tuple[Role, ...]
-) -> ConfigurationElement:
+def _element(session: Session, element_id: int, username: str, action: Action) -> ConfigurationElement:
     element = session.get(
         ConfigurationElement, element_id, options=[selectinload(ConfigurationElement.evidence)]
     )
     if element is None:
         raise NotFound(f"configuration element {element_id} does not exist")
-    require_member(session, element.configuration.project_id, username, roles)
+    config = element.configuration
+    require_for_work(session, config.project_id, username, action, [config.created_by_id])
     return element
 
 
@@ -78,10 +79,12 @@ def _descendants(session: Session, code: Code) -> set[int]:
     return set(subtree(parent_map(session, code.project_id), code.id))
 
 
-def _options(session: Session, code: Code, attached: set[int]) -> list[EvidenceOption]:
+def _options(session: Session, code: Code, attached: set[int], username: str) -> list[EvidenceOption]:
     codings = session.scalars(
         select(Coding)
         .where(Coding.code_id.in_(_descendants(session, code)))
+        .where(codings_visible_to_name(session, code.project_id, username))
+        .where(or_(evidence_codings_clause(session, code.project_id), Coding.id.in_(attached)))
         .options(
             selectinload(Coding.code),
             selectinload(Coding.coder),
@@ -107,8 +110,8 @@ def _options(session: Session, code: Code, attached: set[int]) -> list[EvidenceO
 def evidence_options(store: Store, username: str, element_id: int) -> list[EvidenceOption]:
     """Codings of the element's code (or its sub-codes) in any study, by study and page, attached marked."""
     with store.transaction() as session:
-        element = _element(session, element_id, username, tuple(Role))
-        return _options(session, element.code, {ev.coding_id for ev in element.evidence})
+        element = _element(session, element_id, username, Action.READ_STUDIES)
+        return _options(session, element.code, {ev.coding_id for ev in element.evidence}, username)
 
 
 def candidate_evidence(
@@ -116,13 +119,13 @@ def candidate_evidence(
 ) -> dict[int, list[EvidenceOption]]:
     """For each code of a configuration being built, the codings that could support it (none attached)."""
     with store.transaction() as session:
-        require_member(session, project_id, username)
+        require(session, project_id, username, Action.READ_STUDIES)
         codes = session.scalars(
             select(Code).where(Code.project_id == project_id, Code.id.in_(code_ids))
         ).all()
         if len(codes) != len(set(code_ids)):
             raise NotFound("some codes are not in this project; reload the page")
-        return {code.id: _options(session, code, set()) for code in codes}
+        return {code.id: _options(session, code, set(), username) for code in codes}
 
 
 def check_evidence(session: Session, code: Code, coding_ids: Sequence[int]) -> set[int]:
@@ -181,8 +184,8 @@ def set_configuration_evidence(store: Store, username: str, evidence: Mapping[in
     with store.transaction() as session:
         changed = False
         for element_id, coding_ids in evidence.items():
-            element = _element(session, element_id, username, EDITORS)
-            user = require_member(session, element.configuration.project_id, username, EDITORS)
+            element = _element(session, element_id, username, Action.BUILD_CONFIGURATIONS)
+            user = require(session, element.configuration.project_id, username, Action.BUILD_CONFIGURATIONS)
             wanted = check_evidence(session, element.code, coding_ids)
             changed = replace_evidence(session, element, wanted, user.id) or changed
         return changed
@@ -194,7 +197,7 @@ def suggest_configurations(
     """Context, mechanism and outcome codings found together in one excerpt (or paragraph), as candidate
     configurations; triples that already form a configuration are left out."""
     with store.transaction() as session:
-        require_member(session, project_id, username)
+        require(session, project_id, username, Action.READ_STUDIES)
         rows = session.execute(
             select(
                 Coding.id,
@@ -209,7 +212,8 @@ def suggest_configurations(
             .join(Code, Coding.code_id == Code.id)
             .join(Excerpt, Coding.excerpt_id == Excerpt.id)
             .join(Document, Excerpt.document_id == Document.id)
-            .where(Code.project_id == project_id)
+            .where(Code.project_id == project_id, evidence_codings_clause(session, project_id))
+            .where(codings_visible_to_name(session, project_id, username))
         ).all()
         paragraphs = _paragraphs(session, {r[5] for r in rows}) if scope == "paragraph" else {}
         items = []
@@ -255,7 +259,7 @@ def link_configurations(store: Store, username: str, from_id: int, to_id: int, n
         if any(c is None for c in configs) or configs[0].project_id != configs[1].project_id:  # type: ignore[union-attr]
             raise NotFound("both configurations must exist in the same project")
         project_id = configs[0].project_id  # type: ignore[union-attr]
-        user = require_member(session, project_id, username, EDITORS)
+        user = require(session, project_id, username, Action.BUILD_CONFIGURATIONS)
         link = ConfigurationLink(from_id=from_id, to_id=to_id, note=note.strip())
         session.add(link)
         try:
@@ -272,7 +276,7 @@ def link_configurations(store: Store, username: str, from_id: int, to_id: int, n
 def chains(store: Store, username: str, project_id: int) -> tuple[list[Chain], list[list[str]]]:
     """The project's configuration chains, and the feedback loops they form (as label cycles)."""
     with store.transaction() as session:
-        require_member(session, project_id, username)
+        require(session, project_id, username, Action.READ_THEORY)
         labels = dict(
             session.execute(
                 select(Configuration.id, Configuration.label).where(Configuration.project_id == project_id)

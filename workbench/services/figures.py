@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from workbench.domain.appraisal import casp_summary
@@ -20,8 +20,10 @@ from workbench.domain.figures import (
     apply_selection,
 )
 from workbench.domain.studies import short_citation
-from workbench.services.access import require_member
+from workbench.services.access import Action, require
 from workbench.services.errors import NotFound
+from workbench.services.evidence_source import evidence_codings_clause
+from workbench.services.visibility import codings_visible_to
 from workbench.store.db import Store
 from workbench.store.models import (
     Code,
@@ -83,7 +85,7 @@ class FilterOptions:
 def filter_options(store: Store, username: str, project_id: int) -> FilterOptions:
     """The disciplines, countries, ratings, reviewers, versions and statuses found in the project."""
     with store.transaction() as session:
-        require_member(session, project_id, username)
+        require(session, project_id, username, Action.READ_THEORY)
         studies = session.scalars(select(Study).where(Study.project_id == project_id)).all()
         reviewers = session.scalars(
             select(User.username)
@@ -131,7 +133,9 @@ def _study_ref(study: Study) -> StudyRef:
     )  # fmt: skip
 
 
-def _codings(session: Session, project_id: int, citations: dict[int, str]) -> dict[int, Evidence]:
+def _codings(
+    session: Session, project_id: int, citations: dict[int, str], visible: ColumnElement[bool]
+) -> dict[int, Evidence]:
     rows = session.execute(
         select(
             Coding.id, Excerpt.id, Coding.code_id, Document.study_id, Excerpt.page, Excerpt.start,
@@ -141,7 +145,7 @@ def _codings(session: Session, project_id: int, citations: dict[int, str]) -> di
         .join(Excerpt, Coding.excerpt_id == Excerpt.id)
         .join(Document, Excerpt.document_id == Document.id)
         .join(User, Coding.coder_id == User.id)
-        .where(Code.project_id == project_id)
+        .where(Code.project_id == project_id, evidence_codings_clause(session, project_id), visible)
         .order_by(Coding.id)
     ).all()  # fmt: skip
     return {
@@ -212,18 +216,23 @@ def _selection(session: Session, project_id: int, studies: list[Study], filters:
 
 
 def programme(
-    store: Store, username: str, project_id: int, filters: FigureFilters | None = None
+    store: Store,
+    username: str,
+    project_id: int,
+    filters: FigureFilters | None = None,
+    action: Action = Action.READ_THEORY,
 ) -> ProgrammeData:
-    """The project's codes, studies, codings, configurations and chains, with the filters applied."""
+    """The project's codes, studies, codings, configurations and chains, with the filters applied;
+    ``action`` is what the caller does with them (reading, or exporting)."""
     filters = filters or FigureFilters()
     with store.transaction() as session:
-        require_member(session, project_id, username)
+        user = require(session, project_id, username, action)
         studies = list(
             session.scalars(select(Study).where(Study.project_id == project_id).order_by(Study.key))
         )
         codes = session.scalars(select(Code).where(Code.project_id == project_id)).all()
         citations = {s.id: short_citation(s.authors, s.year) for s in studies}
-        codings = _codings(session, project_id, citations)
+        codings = _codings(session, project_id, citations, codings_visible_to(session, project_id, user.id))
         configurations = _configurations(session, project_id, codings)
         ids = {c.id for c in configurations}
         links = session.execute(

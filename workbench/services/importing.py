@@ -37,7 +37,7 @@ from workbench.importers.pdf_metadata import guess_reference
 from workbench.importers.references import parse_references
 from workbench.importers.text import MEDIA_TYPES, extract_bytes
 from workbench.importers.text_types import ExtractedText
-from workbench.services.access import EDITORS, require_member
+from workbench.services.access import Action, require
 from workbench.services.import_index import catch_up, indexed, lock_project
 from workbench.services.rows.studies import apply_characteristics, attach_document, fill_blanks, new_study
 from workbench.store.db import Store
@@ -142,7 +142,7 @@ def import_files(
     files past it are refused unread.
     """
     with store.transaction() as session:
-        require_member(session, project_id, username, EDITORS)
+        require(session, project_id, username, Action.IMPORT)
     batch = _Batch(project_id, username, on_duplicate, ImportSummary())
     texts, characteristics = _read_references(batch, _expand(batch, files, total_limit))
     steps = len(texts) + len(characteristics) + 1
@@ -430,7 +430,7 @@ def resolve_duplicates(
     outcomes = []
     for pending, merge in choices:
         with store.transaction() as session:
-            require_member(session, project_id, username, EDITORS)
+            require(session, project_id, username, Action.IMPORT)
             if merge:
                 outcomes.append(_merge(session, pending))
             else:

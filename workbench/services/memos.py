@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workbench.domain.studies import short_citation
-from workbench.services.access import EDITORS, require_member
+from workbench.services.access import Action, require, require_for_work
 from workbench.services.errors import Invalid, NotFound, check_version, stale_as_conflict
 from workbench.store.audit import record
 from workbench.store.db import Store
@@ -82,7 +82,7 @@ def _labels(
 def memo_targets(store: Store, username: str, project_id: int) -> list[MemoTargetOption]:
     """The project, its studies, codes and configurations, as things a memo can be about."""
     with store.transaction() as session:
-        require_member(session, project_id, username)
+        require(session, project_id, username, Action.READ_STUDIES)
         wanted: list[tuple[MemoTarget, int | None]] = [(MemoTarget.PROJECT, None)]
         for kind, ids in (
             (MemoTarget.STUDY, select(Study.id).where(Study.project_id == project_id)),
@@ -156,7 +156,7 @@ def create_memo(
     elif target_id is None:
         raise Invalid(f"choose the {target_type.value} the memo is about")
     with store.transaction() as session:
-        user = require_member(session, project_id, username, EDITORS)
+        user = require(session, project_id, username, Action.WRITE_MEMOS)
         if (
             target_type is not MemoTarget.PROJECT
             and _target_project(session, target_type, target_id) != project_id
@@ -176,7 +176,7 @@ def _memo(session: Session, memo_id: int, username: str, expected_version: int |
     memo = session.get(Memo, memo_id)
     if memo is None:
         raise NotFound(f"memo {memo_id} does not exist")
-    user = require_member(session, memo.project_id, username, EDITORS)
+    user = require_for_work(session, memo.project_id, username, Action.WRITE_MEMOS, [memo.author_id])
     check_version(memo.version_id, expected_version, f"memo {memo.title or memo_id!r}")
     return memo, user
 
@@ -221,7 +221,7 @@ def list_memos(
     """The project's memos, most recently changed first: all, those of one kind of target (or one
     target), and those whose title or text contains ``search`` (ignoring case)."""
     with store.transaction() as session:
-        require_member(session, project_id, username)
+        require(session, project_id, username, Action.READ_STUDIES)
         query = select(Memo, User.username).outerjoin(User, Memo.author_id == User.id)
         query = query.where(Memo.project_id == project_id)
         if target_type is not None:

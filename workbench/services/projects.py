@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from workbench.services.access import ensure_user, require_member
+from workbench.services.access import Action, ensure_user, require
 from workbench.services.errors import Conflict, Invalid, NotFound
 from workbench.store import queries
 from workbench.store.audit import record
@@ -96,5 +96,5 @@ def project_id_by_name(store: Store, username: str, name: str) -> int:
         project = queries.project_by_name(session, name)
         if project is None:
             raise NotFound(f"no project named {name!r}")
-        require_member(session, project.id, username)
+        require(session, project.id, username, Action.READ_THEORY)
         return project.id

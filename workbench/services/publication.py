@@ -17,6 +17,7 @@ from workbench.graphs.export import FORMATS as FIGURE_FORMATS
 from workbench.graphs.export import render
 from workbench.graphs.infographic import context_infographic
 from workbench.graphs.overview import overview_figures
+from workbench.services.access import Action
 from workbench.services.errors import Invalid, NotFound
 from workbench.services.figures import FigureFilters, programme
 from workbench.services.projects import list_projects
@@ -63,7 +64,7 @@ def export_table(
         raise Invalid(f"unknown table {name!r}; choose one of: {', '.join(TABLES)}")
     if fmt not in TABLE_FORMATS:
         raise Invalid(f"unknown table format {fmt!r}; choose one of: {', '.join(TABLE_FORMATS)}")
-    return write_table(build_table(programme(store, username, project_id, filters), name), fmt)
+    return write_table(build_table(programme(store, username, project_id, filters, Action.EXPORT), name), fmt)
 
 
 def find_context(data: ProgrammeData, name: str) -> int:
@@ -101,7 +102,7 @@ def figure_files(
     """The infographic of the context named ``context``, or of every context when it is None."""
     if fmt not in FIGURE_FORMATS:
         raise Invalid(f"unknown figure format {fmt!r}; choose one of: {', '.join(FIGURE_FORMATS)}")
-    data = programme(store, username, project_id, filters)
+    data = programme(store, username, project_id, filters, Action.EXPORT)
     ids = [find_context(data, context)] if context is not None else None
     return context_figure_files(data, fmt, ids, counts)
 
@@ -137,7 +138,7 @@ def bundle(
     """A zip of every table (DOCX, CSV, Markdown, LaTeX, and one XLSX workbook with a sheet each) and
     every figure (each context's infographic, Sankey, matrices, chains) in each figure format."""
     filters = filters or FigureFilters()
-    data = programme(store, username, project_id, filters)
+    data = programme(store, username, project_id, filters, Action.EXPORT)
     tables = [build_table(data, name) for name in TABLES]
     files: dict[str, bytes] = {"tables/tables.xlsx": to_xlsx(tables)}
     for table in tables:

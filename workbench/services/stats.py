@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.services.access import require_member
+from workbench.services.access import Action, require
 from workbench.store import queries
 from workbench.store.db import Store
 
@@ -14,7 +14,7 @@ def store_stats(store: Store, username: str, project_id: int | None = None) -> d
     project (the acting user must be a member), else summed over the acting user's projects only."""
     with store.transaction() as session:
         if project_id is not None:
-            require_member(session, project_id, username)
+            require(session, project_id, username, Action.READ_THEORY)
             return queries.counts(session, project_id)
         user = queries.user_by_name(session, username)
         totals = dict.fromkeys(COUNTED, 0)

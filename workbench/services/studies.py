@@ -12,9 +12,10 @@ from workbench.domain.reading import reader_parts
 from workbench.domain.spans import page_of
 from workbench.domain.studies import short_citation
 from workbench.importers.pdf import PDF_MEDIA_TYPE, render_page
-from workbench.services.access import require_member
+from workbench.services.access import Action, require
 from workbench.services.errors import Invalid, NotFound
 from workbench.services.rows.studies import guessed_fields
+from workbench.services.visibility import visibility
 from workbench.store import queries
 from workbench.store.db import Store
 from workbench.store.models import Document, Study
@@ -48,7 +49,9 @@ class StudyRow:
 def list_studies(store: Store, username: str, project_id: int) -> list[StudyRow]:
     """Every study of a project the acting user belongs to."""
     with store.transaction() as session:
-        require_member(session, project_id, username)
+        user = require(session, project_id, username, Action.READ_STUDIES)
+        seen = visibility(session, project_id, user.id)
+        visible = seen.clause if seen.blinded else None
         return [
             StudyRow(
                 s.id,
@@ -71,7 +74,7 @@ def list_studies(store: Store, username: str, project_id: int) -> list[StudyRow]
                 excerpts,
                 tuple(guessed_fields(s)),
             )
-            for s, documents, excerpts in queries.studies_of(session, project_id)
+            for s, documents, excerpts in queries.studies_of(session, project_id, visible)
         ]
 
 
@@ -100,7 +103,7 @@ def read_study(store: Store, username: str, study_id: int) -> StudyText | None:
         study = session.get(Study, study_id)
         if study is None:
             raise NotFound(f"study {study_id} does not exist")
-        require_member(session, study.project_id, username)
+        require(session, study.project_id, username, Action.READ_STUDIES)
         if not study.documents:
             return None
         document = study.documents[0]
@@ -135,7 +138,7 @@ def page_image(store: Store, username: str, study_id: int, page: int, data: byte
         study = session.get(Study, study_id)
         if study is None:
             raise NotFound(f"study {study_id} does not exist")
-        require_member(session, study.project_id, username)
+        require(session, study.project_id, username, Action.READ_STUDIES)
         if not study.documents or study.documents[0].media_type != PDF_MEDIA_TYPE:
             raise Invalid("this study's full text is not a PDF, so there is no page to show")
         document = study.documents[0]

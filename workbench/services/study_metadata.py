@@ -12,7 +12,7 @@ from workbench.domain.matching import match_reference
 from workbench.domain.studies import Reference, normalise_doi, short_citation
 from workbench.domain.text_rules import clean_reference
 from workbench.importers.references import parse_references
-from workbench.services.access import EDITORS, require_member
+from workbench.services.access import Action, require
 from workbench.services.errors import Conflict, Invalid, NotFound, check_version, stale_as_conflict
 from workbench.services.rows.studies import REFERENCE_FIELDS, guessed_fields, set_guessed
 from workbench.store.audit import record
@@ -44,7 +44,7 @@ def study_metadata(store: Store, username: str, study_id: int) -> StudyMetadata:
     """The study's reference fields as a reviewer edits them."""
     with store.transaction() as session:
         study = _study(session, study_id)
-        require_member(session, study.project_id, username)
+        require(session, study.project_id, username, Action.READ_STUDIES)
         return _metadata(study)
 
 
@@ -55,7 +55,7 @@ def confirm_metadata(
     values = _checked(edited)
     with store.transaction() as session:
         study = _study(session, study_id)
-        user = require_member(session, study.project_id, username, EDITORS)
+        user = require(session, study.project_id, username, Action.EDIT_STUDIES)
         check_version(study.version_id, expected_version, f"study {study.key}")
         _unique_doi(session, study, values.get("doi"))
         with stale_as_conflict(f"study {study.key}"):
@@ -72,7 +72,7 @@ def attach_reference(
     result = parse_references(filename, data)
     with store.transaction() as session:
         study = _study(session, study_id)
-        user = require_member(session, study.project_id, username, EDITORS)
+        user = require(session, study.project_id, username, Action.EDIT_STUDIES)
         check_version(study.version_id, expected_version, f"study {study.key}")
         reference = _pick(filename, [clean_reference(r)[0] for r in result.references], study)
         values = {name: getattr(reference, name) for name in REFERENCE_FIELDS if getattr(reference, name)}
@@ -93,7 +93,7 @@ def set_doi(
         raise Invalid(f"“{typed.strip()[:80]}” is not a DOI: a DOI looks like 10.1136/bmjopen-2024-012345")
     with store.transaction() as session:
         study = _study(session, study_id)
-        user = require_member(session, study.project_id, username, EDITORS)
+        user = require(session, study.project_id, username, Action.EDIT_STUDIES)
         check_version(study.version_id, expected_version, f"study {study.key}")
         _unique_doi(session, study, doi)
         left = [name for name in guessed_fields(study) if name != "doi"]

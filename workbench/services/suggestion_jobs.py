@@ -8,7 +8,7 @@ import threading
 import time
 from dataclasses import dataclass, field, replace
 
-from workbench.services.access import EDITORS, require_member
+from workbench.services.access import Action, require
 from workbench.services.errors import Invalid
 from workbench.services.suggestion_training import ModelInfo, decision_count, latest_model, train_model
 from workbench.store.db import Store
@@ -82,7 +82,7 @@ def training_job(store: Store, project_id: int) -> TrainingJob | None:
 def start_training(store: Store, username: str, project_id: int, reason: str = "requested") -> TrainingJob:
     """Train a new model version in a background thread (or return the job already running)."""
     with store.transaction() as session:
-        require_member(session, project_id, username, EDITORS)
+        require(session, project_id, username, Action.SUGGEST)
     with _jobs_lock:
         key = _key(store, project_id)
         running = _jobs.get(key)

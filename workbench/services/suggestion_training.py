@@ -14,7 +14,8 @@ from workbench.nlp.learning import Progress
 from workbench.nlp.pipeline import pipeline_name
 from workbench.nlp.training import TrainingDoc, train
 from workbench.services import suggestion_cache as cache
-from workbench.services.access import EDITORS, require_member
+from workbench.services.access import Action, require
+from workbench.services.visibility import blinded_study_ids, shared_codings
 from workbench.store.audit import record
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, Decision
@@ -61,14 +62,16 @@ def decision_count(session: Session, project_id: int) -> int:
 
 
 def _training_docs(session: Session, project_id: int) -> list[TrainingDoc]:
-    """Every document with codings or decisions: coded excerpts with their code ids, rejected spans."""
+    """Every document with codings or decisions: coded excerpts with their code ids, rejected spans.
+    Only what every member may see: a blind study's codings and decisions wait for its release."""
     rows = session.execute(
         select(Excerpt.document_id, Excerpt.start, Excerpt.end, Coding.code_id)
         .join(Coding)
         .join(Document)
         .join(Study)
-        .where(Study.project_id == project_id)
+        .where(Study.project_id == project_id, shared_codings(session, project_id))
     ).all()
+    blinded = blinded_study_ids(session, project_id, None)
     spans: dict[int, dict[tuple[int, int], list[str]]] = {}
     for doc_id, start, end, code_id in rows:
         spans.setdefault(doc_id, {}).setdefault((start, end), []).append(str(code_id))
@@ -78,6 +81,7 @@ def _training_docs(session: Session, project_id: int) -> list[TrainingDoc]:
         .join(Document)
         .join(Study)
         .where(Study.project_id == project_id, SuggestionDecision.decision == Decision.REJECTED)
+        .where(Study.id.not_in(blinded))
     ):
         rejected.setdefault(doc_id, []).append((start, end))
     ids = sorted(set(spans) | set(rejected))
@@ -97,7 +101,7 @@ def train_model(store: Store, username: str, project_id: int, progress: Progress
     """Train a new model version from the project's codings and decisions and store it. Reading
     and storing are two short transactions, so no transaction stays open while the model learns."""
     with store.transaction() as session:
-        require_member(session, project_id, username, EDITORS)
+        require(session, project_id, username, Action.SUGGEST)
         codebook = cache.project_codebook(session, project_id)
         docs, decisions = _training_docs(session, project_id), decision_count(session, project_id)
     suggester = cache.suggester_for(codebook)
@@ -123,7 +127,7 @@ def _store_model(
     pipeline: str,
 ) -> ModelInfo:
     with store.transaction() as session:
-        user = require_member(session, project_id, username, EDITORS)
+        user = require(session, project_id, username, Action.SUGGEST)
         latest = latest_model(session, project_id)
         row = SuggestionModel(
             project_id=project_id,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from workbench.domain.configurations import CodingMode
@@ -15,15 +15,25 @@ from workbench.domain.studies import short_citation
 from workbench.domain.suggestions import KINDS, SpanSuggestion, TakenSpans, matches_filter
 from workbench.nlp.pipeline import get_pipeline, pipeline_name
 from workbench.services import suggestion_cache as cache
-from workbench.services.access import EDITORS, require_member
+from workbench.services.access import Action, require
 from workbench.services.errors import Invalid, NotFound
 from workbench.services.rows.coding_actions import ActionWriter, CodingRecord
 from workbench.services.suggestion_jobs import maybe_retrain
 from workbench.services.suggestion_training import ModelInfo, latest_model, model_info, train_model
+from workbench.services.visibility import CodingVisibility, visibility
 from workbench.store.audit import record
 from workbench.store.db import Store
-from workbench.store.enums import AuditAction, CodingOrigin, Decision, Role
-from workbench.store.models import Code, Document, Excerpt, Study, SuggestionDecision, SuggestionModel, User
+from workbench.store.enums import AuditAction, CodingOrigin, Decision
+from workbench.store.models import (
+    Code,
+    Coding,
+    Document,
+    Excerpt,
+    Study,
+    SuggestionDecision,
+    SuggestionModel,
+    User,
+)
 
 __all__ = [
     "ModelInfo",
@@ -78,7 +88,7 @@ def active_pipeline() -> str:
 def current_model(store: Store, username: str, project_id: int) -> ModelInfo | None:
     """The project's newest trained model, if any."""
     with store.transaction() as session:
-        require_member(session, project_id, username)
+        require(session, project_id, username, Action.SUGGEST)
         row = latest_model(session, project_id)
         return model_info(row) if row else None
 
@@ -92,19 +102,23 @@ class _DocumentData:
     taken: list[tuple[int, int]]  # coded excerpts and rejected spans: never suggested again
 
 
-def _documents(session: Session, studies: Sequence[Study]) -> list[_DocumentData]:
+def _documents(session: Session, studies: Sequence[Study], seen: CodingVisibility) -> list[_DocumentData]:
+    """The studies' documents with the spans the viewer sees coded or rejected (blind: their own only)."""
     ids = [d.id for s in studies for d in s.documents]
     taken: dict[int, list[tuple[int, int]]] = {i: [] for i in ids}
+    shown = or_(Excerpt.id.in_(select(Coding.excerpt_id).where(seen.clause)), ~Excerpt.codings.any())
     for doc_id, start, end in session.execute(
-        select(Excerpt.document_id, Excerpt.start, Excerpt.end).where(Excerpt.document_id.in_(ids))
+        select(Excerpt.document_id, Excerpt.start, Excerpt.end).where(Excerpt.document_id.in_(ids), shown)
     ):
         taken[doc_id].append((start, end))
-    for doc_id, start, end in session.execute(
-        select(SuggestionDecision.document_id, SuggestionDecision.start, SuggestionDecision.end).where(
-            SuggestionDecision.document_id.in_(ids), SuggestionDecision.decision == Decision.REJECTED
-        )
-    ):
-        taken[doc_id].append((start, end))
+    for doc_id, start, end, study_id, by in session.execute(
+        select(SuggestionDecision.document_id, SuggestionDecision.start, SuggestionDecision.end,
+               Document.study_id, SuggestionDecision.decided_by_id)
+        .join(Document, SuggestionDecision.document_id == Document.id)
+        .where(SuggestionDecision.document_id.in_(ids), SuggestionDecision.decision == Decision.REJECTED)
+    ):  # fmt: skip
+        if seen.admits(study_id, by if by is not None else -1):
+            taken[doc_id].append((start, end))
     return [
         _DocumentData(d.id, s.id, short_citation(s.authors, s.year) or s.key, d.text, taken[d.id])
         for s in studies
@@ -163,9 +177,10 @@ def suggest_for_study(store: Store, username: str, study_id: int, top: int | Non
         study = session.get(Study, study_id)
         if study is None:
             raise NotFound(f"study {study_id} does not exist")
-        require_member(session, study.project_id, username)
+        user = require(session, study.project_id, username, Action.SUGGEST)
         codebook = cache.project_codebook(session, study.project_id)
-        model, documents = latest_model(session, study.project_id), _documents(session, [study])
+        seen = visibility(session, study.project_id, user.id)
+        model, documents = latest_model(session, study.project_id), _documents(session, [study], seen)
         names = _code_names(session, study.project_id)
         key = cache.store_key(session)
     ranked = sorted(
@@ -182,7 +197,7 @@ def suggestion_revision(store: Store, username: str, study_id: int) -> tuple[obj
         study = session.get(Study, study_id)
         if study is None:
             raise NotFound(f"study {study_id} does not exist")
-        require_member(session, study.project_id, username)
+        require(session, study.project_id, username, Action.SUGGEST)
         documents = select(Document.id).where(Document.study_id == study_id)
         queries = [
             select(func.count(Excerpt.id), func.sum(Excerpt.id)).where(Excerpt.document_id.in_(documents)),
@@ -194,13 +209,15 @@ def suggestion_revision(store: Store, username: str, study_id: int) -> tuple[obj
             ),
             select(func.max(SuggestionModel.version)).where(SuggestionModel.project_id == study.project_id),
         ]
-        return (study_id, *(str(v) for query in queries for v in session.execute(query).one()))
+        # the study's version changes with its release and assignments, which change what is "taken"
+        rows = (str(v) for query in queries for v in session.execute(query).one())
+        return (study_id, study.version_id, *rows)
 
 
 def project_codes(store: Store, username: str, project_id: int) -> list[SuggestedCode]:
     """Every code of the project (score 0), for choosing codes to accept a suggestion with."""
     with store.transaction() as session:
-        require_member(session, project_id, username)
+        require(session, project_id, username, Action.SUGGEST)
         codes = [
             SuggestedCode(c.id, c.name, c.kind.value, 0.0)
             for c in session.scalars(select(Code).where(Code.project_id == project_id))
@@ -229,7 +246,7 @@ def suggestion_queue(
     if kind is not None and kind not in KINDS:
         raise Invalid(f"kind must be one of {', '.join(KINDS)}")
     with store.transaction() as session:
-        require_member(session, project_id, username)
+        user = require(session, project_id, username, Action.SUGGEST)
         codebook = cache.project_codebook(session, project_id)
         chosen = select(Study).where(Study.project_id == project_id)
         if study is not None:
@@ -237,7 +254,8 @@ def suggestion_queue(
         studies = list(session.scalars(chosen.order_by(Study.key)))
         if study is not None and not studies:
             raise NotFound("that study is not in this project (deleted meanwhile?)")
-        model, documents = latest_model(session, project_id), _documents(session, studies)
+        seen = visibility(session, project_id, user.id)
+        model, documents = latest_model(session, project_id), _documents(session, studies, seen)
         names = _code_names(session, project_id)
         key = cache.store_key(session)
     found = _suggest(key, codebook, model, documents)
@@ -249,18 +267,16 @@ def suggestion_queue(
 def span_text(store: Store, username: str, document_id: int, start: int, end: int) -> str:
     """The characters ``[start, end)`` of a document (to preview an edited suggestion)."""
     with store.transaction() as session:
-        document, _user = _document(session, document_id, username, tuple(Role))
+        document, _user = _document(session, document_id, username)
         return codable_span(document.text, start, end).slice(document.text)
 
 
-def _document(
-    session: Session, document_id: int, username: str, roles: tuple[Role, ...]
-) -> tuple[Document, User]:
-    """The document and the acting user, if the user holds one of ``roles`` in its project."""
+def _document(session: Session, document_id: int, username: str) -> tuple[Document, User]:
+    """The document and the acting user, if the user may work with suggestions in its project."""
     document = session.get(Document, document_id)
     if document is None:
         raise NotFound(f"document {document_id} does not exist")
-    return document, require_member(session, document.study.project_id, username, roles)
+    return document, require(session, document.study.project_id, username, Action.SUGGEST)
 
 
 def _model_row(session: Session, project_id: int, version: int | None) -> SuggestionModel | None:
@@ -289,7 +305,7 @@ def accept_suggestion(
     """Code a suggested span (as suggested, or edited) with the chosen codes; the codings record
     that a suggestion made them and which model version; returns the coding ids."""
     with store.transaction() as session:
-        document, user = _document(session, document_id, username, EDITORS)
+        document, user = _document(session, document_id, username)
         project_id = document.study.project_id
         codes = _codes(session, project_id, code_ids)
         model = _model_row(session, project_id, model_version)
@@ -353,7 +369,7 @@ def reject_suggestion(
     """Reject a suggested span: it (and any span mostly overlapping it) is never suggested again
     in this document; returns the decision's id."""
     with store.transaction() as session:
-        document, user = _document(session, document_id, username, EDITORS)
+        document, user = _document(session, document_id, username)
         project_id = document.study.project_id
         codable_span(document.text, start, end)
         decision = SuggestionDecision(

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from workbench.domain.theory import TheoryDiff, diff_snapshots
-from workbench.services.access import EDITORS, require_member
+from workbench.services.access import Action, require
 from workbench.services.configurations import ConfigurationRow, list_configurations
 from workbench.services.errors import Conflict, Invalid, NotFound
 from workbench.store.audit import record
@@ -60,7 +60,7 @@ def save_version(store: Store, username: str, project_id: int, name: str, descri
     snapshot = snapshot_of(list_configurations(store, username, project_id))
     try:
         with store.transaction() as session:
-            user = require_member(session, project_id, username, EDITORS)
+            user = require(session, project_id, username, Action.SAVE_THEORY)
             version = ProgrammeTheoryVersion(
                 project_id=project_id, name=name, description=description.strip(),
                 snapshot={"configurations": snapshot}, created_by_id=user.id,
@@ -84,7 +84,7 @@ def save_version(store: Store, username: str, project_id: int, name: str, descri
 def list_versions(store: Store, username: str, project_id: int) -> list[VersionRow]:
     """Saved versions, oldest first."""
     with store.transaction() as session:
-        require_member(session, project_id, username)
+        require(session, project_id, username, Action.READ_THEORY)
         rows = session.execute(
             select(ProgrammeTheoryVersion, User.username)
             .outerjoin(User, User.id == ProgrammeTheoryVersion.created_by_id)
@@ -110,7 +110,7 @@ def _configurations(
     if version_id is None:
         return snapshot_of(list_configurations(store, username, project_id))
     with store.transaction() as session:
-        require_member(session, project_id, username)
+        require(session, project_id, username, Action.READ_THEORY)
         version = session.get(ProgrammeTheoryVersion, version_id)
         if version is None or version.project_id != project_id:
             raise NotFound(f"programme theory version {version_id} does not exist in this project")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select, true
 from sqlalchemy.orm import Session
 
 from workbench.store.models import (
@@ -82,14 +82,19 @@ def projects_of(session: Session, user_id: int) -> list[tuple[Project, Membershi
     return [(p, m) for p, m in rows]
 
 
-def studies_of(session: Session, project_id: int) -> list[tuple[Study, int, int]]:
-    """Studies of a project with their document count and coded-excerpt count, by key."""
+def studies_of(
+    session: Session, project_id: int, visible: ColumnElement[bool] | None = None
+) -> list[tuple[Study, int, int]]:
+    """Studies of a project with their document count and coded-excerpt count, by key (counting only
+    excerpts with a ``visible`` coding when given: blind coding hides others' excerpts)."""
     documents = (
         select(Document.study_id, func.count(Document.id).label("n")).group_by(Document.study_id).subquery()
     )
+    shown = Excerpt.id.in_(select(Coding.excerpt_id).where(visible)) if visible is not None else true()
     excerpts = (
         select(Document.study_id, func.count(Excerpt.id).label("n"))
         .join(Excerpt, Excerpt.document_id == Document.id)
+        .where(shown)
         .group_by(Document.study_id)
         .subquery()
     )

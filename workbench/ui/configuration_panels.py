@@ -8,6 +8,7 @@ from workbench.domain.configurations import ConfigurationStatus
 from workbench.services import configurations as cfg
 from workbench.services import evidence
 from workbench.services.configurations import ConfigurationRow
+from workbench.store.db import Store
 from workbench.ui import cmoc_state, resources
 from workbench.ui.errors import reported
 from workbench.ui.evidence_picker import pick_evidence, scope_of
@@ -53,12 +54,25 @@ def _evidence(row: ConfigurationRow) -> None:
             st.rerun()
 
 
-def detail(row: ConfigurationRow) -> None:
-    """A configuration's elements with their evidence, and its statement and status."""
+def _read_only(row: ConfigurationRow) -> None:
+    """A configuration's elements and evidence for someone who may not change it."""
+    st.markdown(plain(f"{row.statement} ({row.status})"))
+    for element in row.elements:
+        with st.expander(plain(f"{element.role.title()}: {element.code}: {element.n_studies} studies")):
+            for ev in element.evidence:
+                st.markdown(plain(f"“{ev.quote}” ({ev.study}{f', p. {ev.page}' if ev.page else ''})"))
+
+
+def detail(row: ConfigurationRow, editable: bool = True) -> None:
+    """A configuration's elements with their evidence, and its statement and status (to change them
+    when ``editable``)."""
     store, user = resources.store(), resources.username()
     st.caption(
         plain(f"{row.label}: coded in {row.n_studies} studies ({', '.join(row.studies) or 'none yet'})")
     )
+    if not editable:
+        _read_only(row)
+        return
     _evidence(row)
     with st.form(f"edit_{row.id}"):
         statement = st.text_area("Statement", row.statement)
@@ -75,10 +89,7 @@ def detail(row: ConfigurationRow) -> None:
                 st.rerun()
 
 
-def chains(project_id: int, rows: list[ConfigurationRow]) -> None:
-    """Link an outcome of one configuration to the context of another; show loops."""
-    store, user = resources.store(), resources.username()
-    labels = {r.id: f"{r.label}: {r.statement[:70]}" for r in rows}
+def _link_form(store: Store, user: str, labels: dict[int, str]) -> None:
     with st.form("link_configurations"):
         ids = list(labels)
         source = st.selectbox("Outcome of", ids, format_func=lambda i: labels[i], key="chain_from")
@@ -87,6 +98,13 @@ def chains(project_id: int, rows: list[ConfigurationRow]) -> None:
         if st.form_submit_button("Chain them") and source is not None and target is not None:
             with reported():
                 evidence.link_configurations(store, user, source, target, note)
+
+
+def chains(project_id: int, rows: list[ConfigurationRow], may_link: bool = True) -> None:
+    """Link an outcome of one configuration to the context of another (when ``may_link``); show loops."""
+    store, user = resources.store(), resources.username()
+    if may_link:
+        _link_form(store, user, {r.id: f"{r.label}: {r.statement[:70]}" for r in rows})
     links, loops = evidence.chains(store, user, project_id)
     for link in links:
         st.text(f"{link.from_label} → {link.to_label}  {link.note}")

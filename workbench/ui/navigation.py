@@ -7,6 +7,9 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
+from workbench.services.access import Action
+from workbench.ui import permissions
+
 FOLDER = "workbench/ui/pages"
 
 
@@ -37,19 +40,58 @@ MEMOS = PageEntry("memos.py", "Memos", ":material/sticky_note_2:")
 GRAPHS = PageEntry("graphs.py", "Graphs", ":material/hub:")
 EXPORT = PageEntry("export.py", "Export", ":material/download:")
 AUDIT = PageEntry("audit.py", "Audit log", ":material/manage_history:")
+ACCOUNT = PageEntry("account.py", "Account", ":material/account_circle:")
+AGREEMENT = PageEntry("agreement.py", "Agreement", ":material/compare_arrows:")
+MY_STUDIES = PageEntry("my_studies.py", "My studies", ":material/assignment_ind:")
+ASSIGNMENTS = PageEntry("assignments.py", "Assignments", ":material/assignment:")
+TEAM = PageEntry("team.py", "Team", ":material/group:")
 
 SECTIONS: dict[str, list[PageEntry]] = {
-    "Review": [PROJECTS, IMPORT, STUDIES, CHARACTERISTICS, APPRAISAL],
-    "Synthesis": [CODING, SUGGESTIONS, CODEBOOK, CONFIGURATIONS, THEORY, MEMOS, GRAPHS],
+    "Review": [PROJECTS, IMPORT, STUDIES, CHARACTERISTICS, APPRAISAL, MY_STUDIES, ASSIGNMENTS],
+    "Synthesis": [CODING, SUGGESTIONS, CODEBOOK, CONFIGURATIONS, THEORY, MEMOS, GRAPHS, AGREEMENT],
     "Publish": [EXPORT, AUDIT],
+    "Account": [TEAM, ACCOUNT],
 }
 DEFAULT = PROJECTS
 
+# what a page is for (by script): a role without that action does not see the page listed; pages not
+# named here (Projects, Team, Account) are every member's
+NEEDS: dict[str, Action] = {
+    IMPORT.script: Action.IMPORT,
+    STUDIES.script: Action.READ_STUDIES,
+    CHARACTERISTICS.script: Action.READ_STUDIES,
+    APPRAISAL.script: Action.READ_STUDIES,
+    MY_STUDIES.script: Action.CODE,
+    ASSIGNMENTS.script: Action.READ_STUDIES,
+    CODING.script: Action.CODE,
+    SUGGESTIONS.script: Action.SUGGEST,
+    CODEBOOK.script: Action.READ_STUDIES,
+    CONFIGURATIONS.script: Action.READ_THEORY,
+    THEORY.script: Action.READ_THEORY,
+    MEMOS.script: Action.READ_STUDIES,
+    GRAPHS.script: Action.READ_THEORY,
+    AGREEMENT.script: Action.VIEW_AGREEMENT,
+    EXPORT.script: Action.EXPORT,
+    AUDIT.script: Action.VIEW_AUDIT,
+}
+
+
+def listed(entry: PageEntry, allowed: frozenset[Action] | None) -> bool:
+    """Whether the page is listed for a member allowed ``allowed`` (None: no project yet, all are)."""
+    needs = NEEDS.get(entry.script)
+    return allowed is None or needs is None or needs in allowed
+
 
 def pages() -> dict[str, list[StreamlitPage]]:
-    """The sections and pages for ``st.navigation``."""
+    """The sections and pages for ``st.navigation``: those the acting user's role in the current
+    project can use."""
+    allowed = permissions.refresh()
     return {
-        section: [st.Page(e.path, title=e.title, icon=e.icon, default=e is DEFAULT) for e in entries]
+        section: [
+            st.Page(e.path, title=e.title, icon=e.icon, default=e is DEFAULT)
+            for e in entries
+            if listed(e, allowed)
+        ]
         for section, entries in SECTIONS.items()
     }
 

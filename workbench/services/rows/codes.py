@@ -6,15 +6,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from workbench.services.access import EDITORS, require_member
+from workbench.domain.codebook import subtree
+from workbench.services.access import Action, require, require_for_work
 from workbench.services.errors import Conflict, NotFound
 from workbench.store.audit import record
 from workbench.store.db import Store
-from workbench.store.enums import AuditAction, Role
+from workbench.store.enums import AuditAction
 from workbench.store.models import Code, Coding, Document, Excerpt, User
 
 
@@ -33,13 +34,21 @@ def editing(store: Store) -> Iterator[Session]:
 
 
 def load_code(
-    session: Session, code_id: int, username: str, roles: tuple[Role, ...] = EDITORS
+    session: Session, code_id: int, username: str, action: Action = Action.EDIT_CODEBOOK
 ) -> tuple[Code, User]:
-    """The code and the acting user, if the user holds one of ``roles`` in the code's project."""
+    """The code and the acting user, if the user's role in the code's project allows ``action``."""
     code = session.get(Code, code_id)
     if code is None:
         raise NotFound(f"code {code_id} does not exist")
-    return code, require_member(session, code.project_id, username, roles)
+    return code, require(session, code.project_id, username, action)
+
+
+def load_code_to_remove(session: Session, code_id: int, username: str) -> tuple[Code, User]:
+    """The code, if the user may delete or merge it: a code carrying others' codings needs the owner."""
+    code, _user = load_code(session, code_id, username, Action.DELETE_CODES)
+    code_ids = subtree(parent_map(session, code.project_id), code.id)
+    coders = session.scalars(select(Coding.coder_id).where(Coding.code_id.in_(code_ids)).distinct())
+    return code, require_for_work(session, code.project_id, username, Action.DELETE_CODES, coders)
 
 
 def check_version(code: Code, expected: int | None) -> None:
@@ -70,14 +79,17 @@ def parent_map(session: Session, project_id: int) -> dict[int, int | None]:
     return {code_id: parent_id for code_id, parent_id in rows}
 
 
-def codings_by_study(session: Session, project_id: int) -> dict[int, dict[int, int]]:
-    """Code id -> study id -> how many codings the code has in that study, for a project's codes."""
+def codings_by_study(
+    session: Session, project_id: int, visible: ColumnElement[bool] | None = None
+) -> dict[int, dict[int, int]]:
+    """Code id -> study id -> how many codings the code has in that study, for a project's codes
+    (only the ``visible`` codings: ``services.visibility.codings_visible_to``)."""
     rows = session.execute(
         select(Coding.code_id, Document.study_id, func.count(Coding.id))
         .join(Code, Coding.code_id == Code.id)
         .join(Excerpt, Coding.excerpt_id == Excerpt.id)
         .join(Document, Excerpt.document_id == Document.id)
-        .where(Code.project_id == project_id)
+        .where(Code.project_id == project_id, true() if visible is None else visible)
         .group_by(Coding.code_id, Document.study_id)
     )
     counts: dict[int, dict[int, int]] = {}

@@ -3,14 +3,17 @@
 import streamlit as st
 
 from workbench.domain.appraisal import CASP_QUESTIONS, CaspAnswer, casp_summary
+from workbench.services.access import Action
 from workbench.services.appraisal import Appraisal, get_appraisal, save_appraisal
 from workbench.services.studies import list_studies
 from workbench.ui import resources
 from workbench.ui.errors import reported
+from workbench.ui.permissions import page_needs
 from workbench.ui.widgets import require_project
 
 project = require_project()
 st.title("Appraisal")
+page_needs(Action.READ_STUDIES)
 store, user = resources.store(), resources.username()
 rows = list_studies(store, user, project.id)
 if not rows:

@@ -3,8 +3,10 @@
 import streamlit as st
 
 from workbench.services import audit, codebook
+from workbench.services.access import Action
 from workbench.services.studies import list_studies
 from workbench.ui import resources
+from workbench.ui.permissions import page_needs
 from workbench.ui.text import plain
 from workbench.ui.widgets import paged, require_project
 
@@ -12,6 +14,7 @@ LIMIT = 500
 
 project = require_project()
 st.title("Audit log")
+page_needs(Action.VIEW_AUDIT)
 store, user = resources.store(), resources.username()
 
 studies = {s.id: f"{s.citation} ({s.key})" for s in list_studies(store, user, project.id)}

@@ -4,13 +4,16 @@ import streamlit as st
 
 from workbench.domain.characteristics import FieldType
 from workbench.services import characteristics
+from workbench.services.access import Action
 from workbench.ui import resources
 from workbench.ui.errors import reported
+from workbench.ui.permissions import page_needs
 from workbench.ui.text import plain
 from workbench.ui.widgets import paged, require_project
 
 project = require_project()
 st.title("Study characteristics")
+page_needs(Action.READ_STUDIES)
 store, user = resources.store(), resources.username()
 fields, rows = characteristics.grid(store, user, project.id)
 if not rows:

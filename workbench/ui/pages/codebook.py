@@ -3,13 +3,16 @@
 import streamlit as st
 
 from workbench.services import codebook
+from workbench.services.access import Action
 from workbench.ui import codebook_forms as forms
 from workbench.ui import codebook_panels as panels
 from workbench.ui import resources
+from workbench.ui.permissions import can, page_needs
 from workbench.ui.widgets import require_project
 
 project = require_project()
 st.title("Codebook")
+page_needs(Action.READ_STUDIES)
 panels.notice()
 panels.undo_bar(project.id)
 tree = codebook.codebook_tree(resources.store(), resources.username(), project.id)
@@ -27,6 +30,8 @@ else:
     )
     panels.tree_table(shown)
 
+if not can(Action.EDIT_CODEBOOK):
+    st.stop()  # reading only: no forms to add, edit, move, merge or delete codes
 add, edit, move, merge, delete, files = st.tabs(["Add", "Edit", "Move", "Merge", "Delete", "Files"])
 with add:
     forms.add_form(project.id, tree)

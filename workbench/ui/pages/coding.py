@@ -2,9 +2,11 @@
 
 import streamlit as st
 
+from workbench.services.access import Action
 from workbench.services.coding import code_options
 from workbench.services.studies import list_studies
 from workbench.ui import navigation, resources, state
+from workbench.ui.blind_banner import blind_banner
 from workbench.ui.coding.desk import CodingDesk, load_view, study_labels
 from workbench.ui.coding.reader_suggestions import (
     SuggestionActions,
@@ -14,6 +16,7 @@ from workbench.ui.coding.reader_suggestions import (
 )
 from workbench.ui.coding.suggestion_panel import SuggestionPanel
 from workbench.ui.components.reader import reader
+from workbench.ui.permissions import can
 from workbench.ui.text import plain
 from workbench.ui.widgets import require_project
 
@@ -34,13 +37,14 @@ if chosen in labels:  # by id: coding changes counts, never the study on screen
 study_id = st.selectbox("Study", list(labels), format_func=labels.get, key=state.CODING_STUDY,
                         on_change=state.remember_picked_study)  # fmt: skip
 state.set_chosen_study_id(study_id)
+blind_banner(store, user, study_id)
 view = load_view(store, user, study_id)
 if target is not None and target[1] is not None:
     state.set_focused_excerpts([e.id for e in view.excerpts if e.start == target[1]])
-can_code = project.role in ("owner", "reviewer")
+can_code = can(Action.CODE)
 desk = CodingDesk(
     store, user, view, code_options(store, user, project.id),
-    is_owner=project.role == "owner", can_code=can_code,
+    is_owner=can(Action.EDIT_CODINGS_OF_OTHERS), can_code=can_code,
 )  # fmt: skip
 actions = SuggestionActions(store, user, study_id, view.document_id)
 focused = state.focused_excerpts()

@@ -2,23 +2,30 @@
 
 import streamlit as st
 
-from workbench.services.configurations import list_configurations
+from workbench.services.access import Action
+from workbench.services.configurations import changeable, list_configurations
 from workbench.ui import cmoc_builder, cmoc_state, resources
 from workbench.ui import configuration_panels as panels
+from workbench.ui.evidence_source import evidence_source_toggle
+from workbench.ui.permissions import can
 from workbench.ui.text import plain
 from workbench.ui.widgets import require_project
 
 project = require_project()
 st.title("Configurations")
+evidence_source_toggle(project.id, "configurations")
 cmoc_state.apply_open_next()
 notice = cmoc_state.take_notice()
 if notice:  # at the top, and as a toast for a reviewer scrolled down to the Save button
     st.success(plain(notice), icon=":material/check_circle:")
     st.toast(plain(notice), icon=":material/check_circle:")
 rows = list_configurations(resources.store(), resources.username(), project.id)
-overview, build, chain = st.tabs(
-    ["Configurations", "Build a CMOC", "Chains"], key=cmoc_state.TAB, on_change="rerun"
-)
+builds = can(Action.BUILD_CONFIGURATIONS)  # stakeholders read configurations; no build or edit forms
+tabs = st.tabs(
+    ["Configurations", "Build a CMOC", "Chains"] if builds else ["Configurations", "Chains"],
+    key=cmoc_state.TAB, on_change="rerun",
+)  # fmt: skip
+overview, build, chain = tabs[0], tabs[1] if builds else None, tabs[-1]
 
 with overview:
     if not rows:
@@ -34,11 +41,13 @@ with overview:
             format_func=lambda i: f"{by_id[i].label}: {by_id[i].statement[:90]}",
         )  # fmt: skip
         if chosen is not None:
-            panels.detail(by_id[chosen])
-with build:
-    cmoc_builder.build(project.id)
+            mine = changeable(resources.store(), resources.username(), project.id)
+            panels.detail(by_id[chosen], editable=chosen in mine)
+if build is not None:
+    with build:
+        cmoc_builder.build(project.id)
 with chain:
     if len(rows) < 2:
         st.info("Chains need at least two configurations.")
     else:
-        panels.chains(project.id, rows)
+        panels.chains(project.id, rows, may_link=builds)

@@ -2,15 +2,18 @@
 
 import streamlit as st
 
+from workbench.services.access import Action
 from workbench.services.figures import programme
 from workbench.ui import export_panels as panels
 from workbench.ui import resources
 from workbench.ui.figure_filters import figure_filters
+from workbench.ui.permissions import page_needs
 from workbench.ui.text import plain
 from workbench.ui.widgets import require_project
 
 project = require_project()
 st.title("Export")
+page_needs(Action.EXPORT)
 filters = figure_filters(project.id, "export")
 data = programme(resources.store(), resources.username(), project.id, filters)
 for note in data.notes:

@@ -5,12 +5,14 @@ import streamlit as st
 from workbench.services.figures import programme
 from workbench.ui import graph_panels as panels
 from workbench.ui import resources
+from workbench.ui.evidence_source import evidence_source_toggle
 from workbench.ui.figure_filters import figure_filters
 from workbench.ui.text import plain
 from workbench.ui.widgets import require_project
 
 project = require_project()
 st.title("Graphs")
+evidence_source_toggle(project.id, "graphs")
 filters = figure_filters(project.id, "graphs")
 data = programme(resources.store(), resources.username(), project.id, filters)
 for note in data.notes:

@@ -4,8 +4,10 @@ import streamlit as st
 
 from workbench.importers.archive import IncomingFile, max_batch_bytes, max_file_bytes
 from workbench.services import importing
+from workbench.services.access import Action
 from workbench.ui import resources, state
 from workbench.ui.errors import reported
+from workbench.ui.permissions import page_needs
 from workbench.ui.text import plain
 from workbench.ui.widgets import require_project
 
@@ -14,6 +16,7 @@ project = require_project()
 file_limit = min(max_file_bytes(), int(st.get_option("server.maxUploadSize")) * 1024 * 1024)
 upload_limit = max_batch_bytes()
 st.title("Import studies")
+page_needs(Action.IMPORT)
 st.write(
     "Full texts (PDF, DOCX, TXT, Markdown, HTML), references (RIS, BibTeX, CSV), a characteristics CSV "
     "(with a `study` column), or a zip of any of these. Full texts are matched to references by DOI, "

@@ -3,9 +3,11 @@
 import streamlit as st
 
 from workbench.services import memos
+from workbench.services.access import Action
 from workbench.services.memos import MemoTarget
 from workbench.ui import resources
 from workbench.ui.errors import reported
+from workbench.ui.permissions import can
 from workbench.ui.text import plain
 from workbench.ui.widgets import paged, require_project
 
@@ -50,6 +52,8 @@ for memo in paged(rows, "memos", MEMOS_PER_PAGE, noun="memos"):
         st.markdown(f"**{plain(memo.title or '(untitled)')}** · {plain(memo.target_label)}")
         st.caption(plain(f"{memo.author}, {memo.updated_at:%Y-%m-%d %H:%M}"))
         st.markdown(paragraphs(memo.body))
+        if memo.author != user and not can(Action.EDIT_MEMOS_OF_OTHERS):
+            continue  # another member's memo: only an owner may change it
         with st.popover("Edit or delete", icon=":material/more_horiz:"):
             with st.form(f"edit_memo_{memo.id}_{memo.version}"):
                 new_title = st.text_input("Title", memo.title, key=f"memo_title_{memo.id}")

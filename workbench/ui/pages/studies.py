@@ -2,8 +2,10 @@
 
 import streamlit as st
 
+from workbench.services.access import Action
 from workbench.services.studies import list_studies, read_study
 from workbench.ui import navigation, resources
+from workbench.ui.permissions import page_needs
 from workbench.ui.study_metadata_panel import attach_reference, confirm_guesses, original_page
 from workbench.ui.text import plain
 from workbench.ui.widgets import require_project
@@ -14,6 +16,7 @@ WIDTHS = {"Study": 150, "Title": 330, "Year": 55, "Country": 95, "Full texts": 7
 
 project = require_project()
 st.title("Studies")
+page_needs(Action.READ_STUDIES)
 rows = list_studies(resources.store(), resources.username(), project.id)
 if not rows:
     st.info("No studies yet: add full texts and references on the **Import** page.")

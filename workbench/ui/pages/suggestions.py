@@ -9,6 +9,7 @@ import streamlit as st
 
 from workbench.domain.configurations import CodingMode
 from workbench.services import suggestion_jobs as jobs
+from workbench.services.access import Action
 from workbench.services.errors import ServiceError
 from workbench.services.studies import list_studies
 from workbench.services.suggestions import (
@@ -26,6 +27,7 @@ from workbench.ui import navigation, resources, state
 from workbench.ui.coding.desk import study_labels
 from workbench.ui.coding.passages import passage
 from workbench.ui.coding.reader_suggestions import preselected_codes
+from workbench.ui.permissions import page_needs
 from workbench.ui.text import plain
 from workbench.ui.widgets import require_project
 
@@ -36,6 +38,7 @@ SHOW_OFFSETS = "sg_queue_offsets"
 project = require_project()
 store, user = resources.store(), resources.username()
 st.title("Suggestions")
+page_needs(Action.SUGGEST)
 st.caption(f"Pipeline: {active_pipeline()}")
 
 

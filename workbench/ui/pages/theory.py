@@ -3,21 +3,26 @@
 import streamlit as st
 
 from workbench.services import theory
+from workbench.services.access import Action
 from workbench.ui import resources
 from workbench.ui.errors import reported
+from workbench.ui.permissions import can
 from workbench.ui.widgets import require_project
 
 project = require_project()
 st.title("Programme theory")
 store, user = resources.store(), resources.username()
 
-with st.form("save_version", clear_on_submit=True):
-    st.subheader("Save a version")
-    name = st.text_input("Name", placeholder="Initial programme theory / Refined / Final", key="version_name")
-    description = st.text_area("What changed and why", height=80)
-    if st.form_submit_button("Save version", type="primary", key="save_version_submit"):
-        with reported():
-            theory.save_version(store, user, project.id, name, description)
+if can(Action.SAVE_THEORY):
+    with st.form("save_version", clear_on_submit=True):
+        st.subheader("Save a version")
+        name = st.text_input(
+            "Name", placeholder="Initial programme theory / Refined / Final", key="version_name"
+        )
+        description = st.text_area("What changed and why", height=80)
+        if st.form_submit_button("Save version", type="primary", key="save_version_submit"):
+            with reported():
+                theory.save_version(store, user, project.id, name, description)
 
 versions = theory.list_versions(store, user, project.id)
 if not versions:
