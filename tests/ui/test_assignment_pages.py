@@ -37,18 +37,32 @@ def test_the_owner_sees_the_progress_grid_and_releases_a_study(blind, open_app: 
 def test_the_owner_assigns_a_study_to_a_reviewer(blind, open_app: OpenApp):
     url, store, b = blind
     at = open_app(url, OWNER, "assignments")
-    at.selectbox(key="assign_study").select(b.s02)
-    at.multiselect(key="assign_to").select(CAROL)
-    next(x for x in at.button if x.label == "Assign").click().run()
+    at.selectbox(key="assign_study").select(b.s02).run()
+    assert at.multiselect(key=f"assign_to_{b.s02}").value == []
+    at.multiselect(key=f"assign_to_{b.s02}").select(CAROL)
+    next(x for x in at.button if x.label == "Save reviewers").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert [q.study_id for q in assignments.my_studies(store, CAROL, b.project_id)] == [b.s02]
+
+
+def test_the_owner_sees_a_studys_reviewers_and_takes_one_off(blind, open_app: OpenApp):
+    url, store, b = blind
+    at = open_app(url, OWNER, "assignments")
+    at.selectbox(key="assign_study").select(b.s01).run()
+    before = at.multiselect(key=f"assign_to_{b.s01}").value
+    assert len(before) == 2
+    at.multiselect(key=f"assign_to_{b.s01}").unselect(before[1])
+    next(x for x in at.button if x.label == "Save reviewers").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert b.s01 not in [q.study_id for q in assignments.my_studies(store, before[1], b.project_id)]
+    assert b.s01 in [q.study_id for q in assignments.my_studies(store, before[0], b.project_id)]
 
 
 def test_a_reviewer_sees_progress_but_no_owner_controls(blind, open_app: OpenApp):
     url, _, _ = blind
     at = open_app(url, ALICE, "assignments")
     assert not at.exception
-    assert not at.toggle and "Assign" not in [x.label for x in at.button]
+    assert not at.toggle and "Save reviewers" not in [x.label for x in at.button]
     assert list(at.dataframe[0].value["Study"]) == ["s01"]
 
 

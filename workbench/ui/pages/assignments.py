@@ -39,14 +39,24 @@ def owner_controls() -> None:
     reviewers = assignments.assignable_reviewers(store, user, project.id)
     studies = {s.id: f"{s.key} — {s.citation}" for s in list_studies(store, user, project.id)}
     one, balanced = st.columns(2, gap="large")
-    with one.form("assign_one", border=True):
-        st.subheader("Assign a study")
+    with one.container(border=True):
+        st.subheader("Reviewers of a study")
         study_id = st.selectbox("Study", list(studies), format_func=lambda i: studies[i], key="assign_study")
-        chosen = st.multiselect("Reviewers (one or two)", reviewers, max_selections=2, key="assign_to")
-        if st.form_submit_button("Assign") and study_id is not None:
-            with reported():
-                added = assignments.assign(store, user, project.id, study_id, chosen)
-                st.toast(f"Assigned {', '.join(added)}" if added else "Already assigned")
+        current = assignees(study_id)
+        with st.form("assign_one", border=False):
+            chosen = st.multiselect(
+                "Reviewers (one or two)", reviewers, default=[r for r in current if r in reviewers],
+                max_selections=2, key=f"assign_to_{study_id}",
+            )  # fmt: skip
+            if st.form_submit_button("Save reviewers") and study_id is not None:
+                with reported():
+                    for login in set(current) - set(chosen):
+                        assignments.unassign(store, user, project.id, study_id, login)
+                    added = assignments.assign(store, user, project.id, study_id, chosen) if chosen else []
+                    gone = sorted(set(current) - set(chosen))
+                    said = [f"assigned {', '.join(added)}"] if added else []
+                    said += [f"unassigned {', '.join(gone)}"] if gone else []
+                    st.toast("; ".join(said).capitalize() if said else "No change")
     with balanced.form("assign_balanced", border=True):
         st.subheader("Every study to reviewers, balanced")
         pool = st.multiselect("Reviewers", reviewers, default=reviewers, key="assign_pool")
@@ -57,6 +67,13 @@ def owner_controls() -> None:
                 st.toast(
                     f"Assigned {sum(map(len, plan.values()))} new reviewer places in {len(plan)} studies"
                 )
+
+
+def assignees(study_id: int | None) -> list[str]:
+    """The reviewers the study is assigned to now."""
+    grid = assignments.progress_grid(store, user, project.id)
+    key = next((k for sid, k, _ in grid.studies if sid == study_id), None)
+    return [who for who in grid.reviewers if (who, key) in grid.cells]
 
 
 def release_controls(grid: assignments.ProgressGrid) -> None:
