@@ -35,6 +35,7 @@ class QdaCode:
     colour: str | None = None  # "#rrggbb" once read (out-of-spec colours normalised or dropped)
     description: str = ""
     codable: bool = True
+    note_guids: tuple[str, ...] = ()  # NoteRef: notes (memos) about the code
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class QdaSet:
     description: str = ""
     member_codes: tuple[str, ...] = ()
     member_sources: tuple[str, ...] = ()
+    member_notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

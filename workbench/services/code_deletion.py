@@ -62,6 +62,7 @@ class DeletionImpact:
     configuration_elements: int
     configurations: tuple[str, ...]  # labels of the configurations that lose an element
     memos: int  # memos on the code, its sub-codes or the deleted excerpts
+    others: tuple[str, ...] = ()  # logins of the other members whose codings would go (sorted)
 
 
 @dataclass(frozen=True)
@@ -88,13 +89,28 @@ class _Doomed:
     excerpt_ids: list[int]
     element_ids: list[int]
     memo_ids: list[int]
+    coders: dict[int, str]  # coder id -> login, for the codings that would go
+
+
+def codings_under(session: Session, code_ids: Iterable[int]) -> tuple[list[int], dict[int, str]]:
+    """The ids of the codings made with any of the codes, and their coders (id -> login), in one query."""
+    rows = session.execute(
+        select(Coding.id, Coding.coder_id, User.username)
+        .join(User, Coding.coder_id == User.id)
+        .where(Coding.code_id.in_(list(code_ids)))
+        .order_by(Coding.id)
+    ).all()
+    return [coding_id for coding_id, _coder, _login in rows], {coder: login for _id, coder, login in rows}
+
+
+def others_than(coders: dict[int, str], user_id: int) -> tuple[str, ...]:
+    """The logins of the coders other than the acting user, sorted: whose work a removal would take."""
+    return tuple(sorted(login for coder, login in coders.items() if coder != user_id))
 
 
 def _doomed(session: Session, code: Code) -> _Doomed:
     code_ids = subtree(parent_map(session, code.project_id), code.id)
-    coding_ids = list(
-        session.scalars(select(Coding.id).where(Coding.code_id.in_(code_ids)).order_by(Coding.id))
-    )
+    coding_ids, coders = codings_under(session, code_ids)
     touched = set(session.scalars(select(Coding.excerpt_id).where(Coding.code_id.in_(code_ids))))
     kept = set(
         session.scalars(
@@ -113,10 +129,10 @@ def _doomed(session: Session, code: Code) -> _Doomed:
             )
         )
     )
-    return _Doomed(code_ids, coding_ids, excerpt_ids, sorted(element_ids), sorted(memo_ids))
+    return _Doomed(code_ids, coding_ids, excerpt_ids, sorted(element_ids), sorted(memo_ids), coders)
 
 
-def _impact(session: Session, code: Code, doomed: _Doomed) -> DeletionImpact:
+def _impact(session: Session, code: Code, doomed: _Doomed, user_id: int) -> DeletionImpact:
     labels = session.scalars(
         select(Configuration.label)
         .join(ConfigurationElement, ConfigurationElement.configuration_id == Configuration.id)
@@ -126,15 +142,16 @@ def _impact(session: Session, code: Code, doomed: _Doomed) -> DeletionImpact:
     )
     return DeletionImpact(
         code.name, len(doomed.code_ids) - 1, len(doomed.coding_ids), len(doomed.excerpt_ids),
-        len(doomed.element_ids), tuple(labels), len(doomed.memo_ids),
+        len(doomed.element_ids), tuple(labels), len(doomed.memo_ids), others_than(doomed.coders, user_id),
     )  # fmt: skip
 
 
 def deletion_impact(store: Store, username: str, code_id: int) -> DeletionImpact:
-    """How many sub-codes, codings, excerpts and configuration elements would go with the code."""
+    """How many sub-codes, codings, excerpts and configuration elements would go with the code, and
+    whose codings other than the user's (only an owner may delete those: the page says so beforehand)."""
     with store.transaction() as session:
-        code, _user = load_code(session, code_id, username, Action.READ_STUDIES)
-        return _impact(session, code, _doomed(session, code))
+        code, user = load_code(session, code_id, username, Action.READ_STUDIES)
+        return _impact(session, code, _doomed(session, code), user.id)
 
 
 def _rows(session: Session, table: Table, ids: Iterable[int], column: str = "id") -> tuple[Row, ...]:
@@ -146,7 +163,11 @@ def _rows(session: Session, table: Table, ids: Iterable[int], column: str = "id"
 
 
 def _snapshot(
-    session: Session, code: Code, doomed: _Doomed, status_evidence: tuple[tuple[int, tuple[int, ...]], ...]
+    session: Session,
+    code: Code,
+    doomed: _Doomed,
+    status_evidence: tuple[tuple[int, tuple[int, ...]], ...],
+    user_id: int,
 ) -> DeletedCode:
     codes = {row["id"]: row for row in _rows(session, CODES, doomed.code_ids)}
     evidence = {
@@ -160,7 +181,7 @@ def _snapshot(
         )
     )
     return DeletedCode(
-        code.project_id, code.id, _impact(session, code, doomed),
+        code.project_id, code.id, _impact(session, code, doomed, user_id),
         tuple(codes[i] for i in doomed.code_ids), _rows(session, EXCERPTS, doomed.excerpt_ids),
         _rows(session, CODINGS, doomed.coding_ids),
         _rows(session, ELEMENTS, doomed.element_ids),
@@ -191,7 +212,8 @@ def delete_code(
         code, user = load_code_to_remove(session, code_id, username)
         check_version(code, expected_version)
         doomed = _doomed(session, code)
-        snapshot = _snapshot(session, code, doomed, _take_status_evidence(session, code.project_id, doomed))
+        taken = _take_status_evidence(session, code.project_id, doomed)
+        snapshot = _snapshot(session, code, doomed, taken, user.id)
         parent_id = code.parent_id
         audit(
             session, user, code.project_id, AuditAction.DELETE, code.id,

@@ -8,6 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workbench.domain.codebook import CodebookError, check_merge, subtree
+from workbench.services.access import Action
+from workbench.services.code_deletion import codings_under, others_than
 from workbench.services.rows.codes import (
     audit,
     check_version,
@@ -49,6 +51,24 @@ class MergeResult:
     def counts(self) -> dict[str, int]:
         """The counts alone, for the audit log."""
         return {k: v for k, v in self.__dict__.items() if isinstance(v, int)}
+
+
+@dataclass(frozen=True)
+class MergeImpact:
+    """What merging a code away moves, for the form: its codings and those of its sub-codes, and whose."""
+
+    code: str
+    codings: int  # of the code and its sub-codes: they all go to the target
+    others: tuple[str, ...]  # logins of the other members among their coders (only an owner may move those)
+
+
+def merge_impact(store: Store, username: str, source_id: int) -> MergeImpact:
+    """How many codings merging the code into another would move, and whose codings other than the
+    user's (the page disables Merge beforehand when only an owner may move them)."""
+    with store.transaction() as session:
+        source, user = load_code(session, source_id, username, Action.READ_STUDIES)
+        coding_ids, coders = codings_under(session, subtree(parent_map(session, source.project_id), source.id))
+        return MergeImpact(source.name, len(coding_ids), others_than(coders, user.id))
 
 
 def merge_codes(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from workbench.domain.codebook import CodeKind, ancestors
@@ -14,6 +14,7 @@ from workbench.domain.configurations import CodingMode
 from workbench.domain.studies import short_citation
 from workbench.services.access import Action, require, require_for_work
 from workbench.services.errors import Invalid, NotFound, check_version, stale_as_conflict
+from workbench.services.memos import memos_visible
 from workbench.services.rows.coding_actions import (
     ActionKind,
     ActionWriter,
@@ -21,7 +22,7 @@ from workbench.services.rows.coding_actions import (
     CodingRecord,
     coding_audit,
 )
-from workbench.services.visibility import codings_visible_to
+from workbench.services.visibility import visibility
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, CodingOrigin, MemoTarget
 from workbench.store.models import Code, Coding, Document, Excerpt, Memo, Study, User
@@ -112,7 +113,8 @@ def document_view(store: Store, username: str, study_id: int) -> DocumentView:
         )
         if document is None:
             raise NotFound(f"study {study.key!r} has no full text yet")
-        visible = codings_visible_to(session, study.project_id, user.id)
+        viewer = visibility(session, study.project_id, user.id)
+        visible = viewer.clause
         shown = select(Coding.excerpt_id).where(visible)
         excerpts = session.scalars(
             select(Excerpt)
@@ -124,7 +126,7 @@ def document_view(store: Store, username: str, study_id: int) -> DocumentView:
                 )
             )
         ).all()
-        memos = _excerpt_memos(session, [e.id for e in excerpts])
+        memos = _excerpt_memos(session, [e.id for e in excerpts], memos_visible(viewer))
         return DocumentView(
             study.project_id, study.id, study.key, short_citation(study.authors, study.year), study.title,
             document.id, document.text, tuple(document.page_starts),
@@ -161,12 +163,12 @@ def _fingerprint(model: type[Coding] | type[Memo] | type[Code]) -> Select[int, i
     )
 
 
-def _excerpt_memos(session: Session, excerpt_ids: list[int]) -> dict[int, str]:
+def _excerpt_memos(session: Session, excerpt_ids: list[int], shown: ColumnElement[bool]) -> dict[int, str]:
     if not excerpt_ids:
         return {}
     rows = session.execute(
         select(Memo.target_id, Memo.body)
-        .where(Memo.target_type == MemoTarget.EXCERPT, Memo.target_id.in_(excerpt_ids))
+        .where(Memo.target_type == MemoTarget.EXCERPT, Memo.target_id.in_(excerpt_ids), shown)
         .order_by(Memo.id)
     )
     out: dict[int, list[str]] = {}

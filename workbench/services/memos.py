@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from workbench.domain.studies import short_citation
 from workbench.services.access import Action, require, require_for_work
 from workbench.services.errors import Invalid, NotFound, check_version, stale_as_conflict
+from workbench.services.visibility import CodingVisibility, visibility_of_name
 from workbench.store.audit import record
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, MemoTarget
@@ -209,6 +210,23 @@ def delete_memo(store: Store, username: str, memo_id: int, *, expected_version: 
         session.delete(memo)
 
 
+def memos_visible(viewer: CodingVisibility) -> ColumnElement[bool]:
+    """A condition on ``Memo`` rows: true for the memos the viewer may read (services/visibility.py).
+
+    The one rule: a memo the viewer wrote is always theirs to see; a memo about the project, a study,
+    a code or a configuration is everyone's; another member's memo on an excerpt of a study still
+    coded blind for the viewer is hidden, even when the viewer coded that excerpt too (excerpts are
+    shared by span, but the note is the other reviewer's blind work). It shows once the study is
+    released, and always to those who see blind codings (the owner).
+    """
+    if not viewer.blinded:
+        return true()
+    blinded_excerpts = select(Excerpt.id).join(Document, Excerpt.document_id == Document.id)
+    blinded_excerpts = blinded_excerpts.where(Document.study_id.in_(sorted(viewer.blinded)))
+    own = Memo.author_id == viewer.user_id if viewer.user_id is not None else false()
+    return or_(own, Memo.target_type != MemoTarget.EXCERPT, Memo.target_id.not_in(blinded_excerpts))
+
+
 def list_memos(
     store: Store,
     username: str,
@@ -218,12 +236,14 @@ def list_memos(
     target_id: int | None = None,
     search: str = "",
 ) -> list[MemoRow]:
-    """The project's memos, most recently changed first: all, those of one kind of target (or one
-    target), and those whose title or text contains ``search`` (ignoring case)."""
+    """The project's memos the user may read (:func:`memos_visible`), most recently changed first: all,
+    those of one kind of target (or one target), and those whose title or text contains ``search``
+    (ignoring case)."""
     with store.transaction() as session:
         require(session, project_id, username, Action.READ_STUDIES)
+        viewer = visibility_of_name(session, project_id, username)
         query = select(Memo, User.username).outerjoin(User, Memo.author_id == User.id)
-        query = query.where(Memo.project_id == project_id)
+        query = query.where(Memo.project_id == project_id, memos_visible(viewer))
         if target_type is not None:
             query = query.where(Memo.target_type == target_type)
             if target_id is not None:
