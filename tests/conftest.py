@@ -7,8 +7,9 @@ import sqlite3
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -102,6 +103,7 @@ class Templates:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.urls: dict[tuple[str, bool], str] = {}
+        self.built: dict[tuple[str, str], tuple[str, Any]] = {}
         self._cleanups: list[Iterator[str]] = []
 
     def template_url(self, backend: str, demo: bool) -> str:
@@ -118,9 +120,27 @@ class Templates:
             self.urls[backend, demo] = url
         return self.urls[backend, demo]
 
-    def clone(self, backend: str, folder: Path, demo: bool = True) -> Iterator[str]:
-        """The URL of a fresh copy of the template database, dropped afterwards."""
-        source = self.template_url(backend, demo)
+    def built_template(self, backend: str, name: str, build: Callable[[Store], Any]) -> tuple[str, Any]:
+        """A template of a test module's own: an empty database ``build`` filled once per backend
+        (through the services); returns its URL and what ``build`` returned (ids stay the same in
+        every clone)."""
+        if (backend, name) not in self.built:
+            folder = self.folder / f"{backend}-{name}"
+            folder.mkdir(exist_ok=True)
+            databases = _new_database(backend, folder)
+            url = next(databases)
+            self._cleanups.append(databases)
+            store = _open_upgraded(url)
+            result = build(store)
+            store.dispose()
+            self.built[backend, name] = (url, result)
+        return self.built[backend, name]
+
+    def clone(
+        self, backend: str, folder: Path, demo: bool = True, source: str | None = None
+    ) -> Iterator[str]:
+        """The URL of a fresh copy of the template database (or of ``source``), dropped afterwards."""
+        source = source or self.template_url(backend, demo)
         if backend == "sqlite":
             target = folder / "demo-clone.db"
             with sqlite3.connect(str(sqlite_path(source))) as src, sqlite3.connect(target) as dst:

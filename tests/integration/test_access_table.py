@@ -9,8 +9,9 @@ codings, configuration and memo are "others' work" for everyone else.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -43,7 +44,7 @@ from workbench.services.errors import PermissionDenied
 from workbench.store.db import Store
 from workbench.store.enums import MemoTarget, Role
 
-from ..conftest import ROOT
+from ..conftest import BACKENDS, ROOT, Templates
 
 OWNER, RITA, SAM, OLGA = "owner", "rita", "sam", "olga"
 ACTING = {Role.OWNER: OWNER, Role.REVIEWER: RITA, Role.STAKEHOLDER: SAM}
@@ -91,6 +92,18 @@ def build(store: Store) -> World:
     olga_memo = memos.create_memo(store, OLGA, project_id, MemoTarget.PROJECT, None, "olga's note")
     consultation = consultations.create_session(store, OWNER, project_id, "Peer workers' panel")
     return World(project_id, study_id, document_id, codes, olga_coding, olga_config, olga_memo, consultation)
+
+
+@pytest.fixture(params=BACKENDS)
+def built(
+    request: pytest.FixtureRequest, templates: Templates, tmp_path: Path
+) -> Iterator[tuple[Store, World]]:
+    """A store of its own holding the project of ``build`` (built once per backend, then cloned)."""
+    source, world = templates.built_template(request.param, "access-table", build)
+    for url in templates.clone(request.param, tmp_path, source=source):
+        opened = Store.open(url)
+        yield opened, world
+        opened.dispose()
 
 
 def _blind_view(store: Store, w: World, user: str) -> object:
@@ -159,8 +172,8 @@ def test_every_action_of_the_table_has_a_representative_service_call():
 
 @pytest.mark.parametrize("role", list(Role), ids=str)
 @pytest.mark.parametrize("action", sorted(REGISTRY, key=list(Action).index), ids=lambda a: a.name)
-def test_the_roles_the_table_allows_get_through_and_the_others_are_refused(store, action, role):
-    world = build(store)
+def test_the_roles_the_table_allows_get_through_and_the_others_are_refused(built, action, role):
+    store, world = built
     perform = REGISTRY[action]
     if may(role, action):
         perform(store, world, ACTING[role])
@@ -169,8 +182,8 @@ def test_the_roles_the_table_allows_get_through_and_the_others_are_refused(store
             perform(store, world, ACTING[role])
 
 
-def test_a_reviewer_cannot_delete_or_merge_a_code_carrying_another_reviewers_codings(store):
-    w = build(store)
+def test_a_reviewer_cannot_delete_or_merge_a_code_carrying_another_reviewers_codings(built):
+    store, w = built
     with pytest.raises(PermissionDenied, match="work by olga; only a project owner"):
         codebook.delete_code(store, RITA, w.codes["Olga's"])
     with pytest.raises(PermissionDenied, match="work by olga"):
@@ -180,8 +193,8 @@ def test_a_reviewer_cannot_delete_or_merge_a_code_carrying_another_reviewers_cod
     assert "Olga's" not in {n.name for n in codebook.codebook_tree(store, OWNER, w.project_id)}
 
 
-def test_a_reviewer_deletes_a_code_carrying_only_their_own_codings(store):
-    w = build(store)
+def test_a_reviewer_deletes_a_code_carrying_only_their_own_codings(built):
+    store, w = built
     mine = codebook.create_code(store, RITA, w.project_id, "Rita's", CodeKind.CONTEXT)
     coding.code_span(store, RITA, w.document_id, 0, 6, [mine], CodingMode.INDUCTIVE)
     deleted = codebook.delete_code(store, RITA, mine)
@@ -189,8 +202,8 @@ def test_a_reviewer_deletes_a_code_carrying_only_their_own_codings(store):
     codebook.restore_code(store, RITA, deleted)
 
 
-def test_a_reviewer_cannot_edit_the_owners_memo_or_configuration_and_the_owner_can_edit_anyones(store):
-    w = build(store)
+def test_a_reviewer_cannot_edit_the_owners_memo_or_configuration_and_the_owner_can_edit_anyones(built):
+    store, w = built
     memo = memos.create_memo(store, OWNER, w.project_id, MemoTarget.PROJECT, None, "the owner's note")
     config = configurations.create_configuration(
         store, OWNER, w.project_id, "Owner's CMOC", [w.codes["Peer"]], [w.codes["Trust"]], [w.codes["Hope"]]
@@ -204,8 +217,8 @@ def test_a_reviewer_cannot_edit_the_owners_memo_or_configuration_and_the_owner_c
     assert [m.body for m in memos.list_memos(store, RITA, w.project_id)].count("the owner's note") == 1
 
 
-def test_a_reviewer_may_not_change_another_reviewers_codings_but_their_own(store):
-    w = build(store)
+def test_a_reviewer_may_not_change_another_reviewers_codings_but_their_own(built):
+    store, w = built
     with pytest.raises(PermissionDenied, match="work by olga"):
         coding.remove_codings(store, RITA, [w.olga_coding])
     mine = coding.code_span(store, RITA, w.document_id, 0, 6, [w.codes["Spare"]], CodingMode.INDUCTIVE)
