@@ -115,7 +115,8 @@ def _about_code(code_id: int) -> ColumnElement[bool]:
 
 
 def _blinded_work(session: Session, project_id: int, user_id: int) -> ColumnElement[bool]:
-    """Others' codings and excerpts of studies still coded blind for this user (services/visibility.py)."""
+    """Others' codings, excerpts and excerpt memos of studies still coded blind for this user
+    (services/visibility.py; memos as services/memos.py ``memos_visible`` hides them)."""
     hidden = blinded_study_ids(session, project_id, user_id)
     if not hidden:
         return false()
@@ -123,11 +124,21 @@ def _blinded_work(session: Session, project_id: int, user_id: int) -> ColumnElem
     document = func.coalesce(
         AuditEntry.before["document_id"].as_integer(), AuditEntry.after["document_id"].as_integer(), -1
     )
-    return and_(
-        AuditEntry.entity_type.in_(("coding", "excerpt")),
-        func.coalesce(AuditEntry.user_id, -1) != user_id,
-        document.in_(documents),
+    excerpts = select(Excerpt.id).join(Document, Excerpt.document_id == Document.id)
+    memo_on = func.coalesce(
+        AuditEntry.after["target_type"].as_string(), AuditEntry.before["target_type"].as_string()
     )
+    memo_target = func.coalesce(
+        AuditEntry.after["target_id"].as_integer(), AuditEntry.before["target_id"].as_integer(), -1
+    )
+    by_others = func.coalesce(AuditEntry.user_id, -1) != user_id
+    return or_(
+        and_(AuditEntry.entity_type.in_(("coding", "excerpt")), by_others, document.in_(documents)),
+        and_(
+            AuditEntry.entity_type == "memo", by_others, memo_on == "excerpt",
+            memo_target.in_(excerpts.where(Document.study_id.in_(sorted(hidden)))),
+        ),
+    )  # fmt: skip
 
 
 def audit_entries(

@@ -67,7 +67,8 @@ def merge_impact(store: Store, username: str, source_id: int) -> MergeImpact:
     user's (the page disables Merge beforehand when only an owner may move them)."""
     with store.transaction() as session:
         source, user = load_code(session, source_id, username, Action.READ_STUDIES)
-        coding_ids, coders = codings_under(session, subtree(parent_map(session, source.project_id), source.id))
+        code_ids = subtree(parent_map(session, source.project_id), source.id)
+        coding_ids, coders = codings_under(session, code_ids)
         return MergeImpact(source.name, len(coding_ids), others_than(coders, user.id))
 
 

@@ -34,7 +34,7 @@ from workbench.services.code_deletion import (
     deletion_impact,
     restore_code,
 )
-from workbench.services.code_merge import MergeResult, merge_codes
+from workbench.services.code_merge import MergeImpact, MergeResult, merge_codes, merge_impact
 from workbench.services.errors import NotFound
 from workbench.services.rows.codes import (
     StaleCode,
@@ -54,10 +54,10 @@ from workbench.store.enums import AuditAction
 from workbench.store.models import Code
 
 __all__ = [
-    "CodeNode", "DeletedCode", "DeletionImpact", "MergeResult", "StaleCode", "add_codes", "codebook_tree",
-    "create_code", "delete_code", "deletion_impact", "describe_code", "export_codebook_yaml", "flatten",
-    "import_codebook", "import_codebook_text", "merge_codes", "move_code", "parent_choices", "recolour_code",
-    "rename_code", "restore_code", "search_tree", "update_code",
+    "CodeNode", "DeletedCode", "DeletionImpact", "MergeImpact", "MergeResult", "StaleCode", "add_codes",
+    "codebook_tree", "create_code", "delete_code", "deletion_impact", "describe_code", "export_codebook_yaml",
+    "flatten", "import_codebook", "import_codebook_text", "merge_codes", "merge_impact", "move_code",
+    "parent_choices", "recolour_code", "rename_code", "restore_code", "search_tree", "update_code",
 ]  # fmt: skip
 
 

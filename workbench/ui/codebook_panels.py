@@ -8,9 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from workbench.services import codebook
+from workbench.services.access import Action
 from workbench.services.codebook import CodeNode
 from workbench.ui import resources, state
 from workbench.ui.errors import reported
+from workbench.ui.permissions import can
 from workbench.ui.text import plain
 from workbench.ui.widgets import paged
 
@@ -111,6 +113,24 @@ def split_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def refusal(others: tuple[str, ...], verb: str) -> str | None:
+    """Why the acting user may not remove a code carrying these other members' codings (None if they may):
+    said before the form is sent, not after."""
+    if not others or can(Action.DELETE_CODES_OF_OTHERS):
+        return None
+    return f"Carries codings by {', '.join(others)}: only a project owner may {verb} it."
+
+
+def why(refused: str | None) -> str | None:
+    """The refusal as a disabled button's tooltip (Markdown, so escaped)."""
+    return plain(refused) if refused else None
+
+
+def whose(others: tuple[str, ...]) -> str:
+    """`` (some by olga, bob)`` when other members' codings are among them, else nothing."""
+    return f" (some by {', '.join(others)})" if others else ""
+
+
 def merge_form(tree: list[CodeNode]) -> None:
     """Fold one code into another of the same kind."""
     flat = codebook.flatten(tree)
@@ -120,11 +140,20 @@ def merge_form(tree: list[CodeNode]) -> None:
     target = pick_code(
         "…into this code", [n for n in flat if n.kind is source.kind and n.id != source.id], "merge_target"
     )
+    impact = codebook.merge_impact(resources.store(), resources.username(), source.id)
     st.caption(
-        f"Its {source.codings} codings, configuration elements, sub-codes and memos go to the target, "
-        "then it is deleted. A coding the same coder also made with the target is dropped, its evidence kept."
+        plain(
+            f"Its {impact.codings} codings, its sub-codes' included{whose(impact.others)}, its configuration "
+            "elements, sub-codes and memos go to the target, then it is deleted. A coding the same coder "
+            "also made with the target is dropped, its evidence kept."
+        )
     )
-    if target is not None and st.button("Merge codes", type="primary", key="merge_codes"):
+    refused = refusal(impact.others, "merge")
+    if refused:
+        st.info(plain(refused))
+    if target is not None and st.button(
+        "Merge codes", type="primary", key="merge_codes", disabled=bool(refused), help=why(refused)
+    ):
 
         def merge() -> str:
             result = codebook.merge_codes(
@@ -150,12 +179,17 @@ def delete_form(tree: list[CodeNode]) -> None:
     configs = f" (in {', '.join(impact.configurations)})" if impact.configurations else ""
     st.warning(
         plain(
-            f"Deleting {impact.code!r} also deletes {impact.sub_codes} sub-codes, {impact.codings} codings, "
+            f"Deleting {impact.code!r} also deletes {impact.sub_codes} sub-codes, "
+            f"{impact.codings} codings{whose(impact.others)}, "
             f"{impact.excerpts} excerpts left without codes, {impact.memos} memos and "
             f"{impact.configuration_elements} configuration elements{configs}. You can undo it afterwards."
         )
     )
-    if st.button(f"Delete it with {impact.codings} codings", type="primary", key="delete_code_button"):
+    refused = refusal(impact.others, "delete")
+    if refused:
+        st.info(plain(refused))
+    label = f"Delete it with {impact.codings} codings"
+    if st.button(label, type="primary", key="delete_code_button", disabled=bool(refused), help=why(refused)):
 
         def delete() -> str:
             snapshot = codebook.delete_code(
