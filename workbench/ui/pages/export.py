@@ -6,6 +6,7 @@ from workbench.services.access import Action
 from workbench.services.figures import programme
 from workbench.ui import export_panels as panels
 from workbench.ui import resources
+from workbench.ui.exchange_panel import exchange_panel
 from workbench.ui.figure_filters import figure_filters
 from workbench.ui.permissions import page_needs
 from workbench.ui.text import plain
@@ -18,10 +19,12 @@ filters = figure_filters(project.id, "export")
 data = programme(resources.store(), resources.username(), project.id, filters)
 for note in data.notes:
     st.warning(plain(note))
-tables, figures, bundle = st.tabs(["Tables", "Figures", "Publication bundle"])
+tables, figures, bundle, exchange = st.tabs(["Tables", "Figures", "Publication bundle", "REFI-QDA"])
 with tables:
     panels.tables_panel(data, project.name)
 with figures:
     panels.figures_panel(data, project.name)
 with bundle:
     panels.bundle_panel(project.id, project.name, filters)
+with exchange:
+    exchange_panel(project.id, project.name)

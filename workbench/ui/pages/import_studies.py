@@ -8,6 +8,7 @@ from workbench.services.access import Action
 from workbench.ui import resources, state
 from workbench.ui.errors import reported
 from workbench.ui.permissions import page_needs
+from workbench.ui.qdpx_import import qdpx_import_section
 from workbench.ui.text import plain
 from workbench.ui.widgets import require_project
 
@@ -87,3 +88,6 @@ if summary is not None:
                 summary.outcomes.extend(outcomes)
                 summary.pending.clear()
                 st.rerun()
+
+st.divider()
+qdpx_import_section(project.id)
