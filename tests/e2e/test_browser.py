@@ -16,8 +16,8 @@ def test_a_reviewer_opens_the_demo_project_and_sees_its_studies(app_url, browser
     expect(page.get_by_role("heading", name="Projects")).to_be_visible(timeout=60_000)
     expect(page.get_by_text(f"Working in {DEMO_PROJECT}")).to_be_visible()
 
-    page.get_by_role("link", name="Studies").click()
-    expect(page.get_by_role("heading", name="Studies")).to_be_visible(timeout=30_000)
+    page.get_by_role("link", name="Studies", exact=True).click()
+    expect(page.get_by_role("heading", name="Studies", exact=True)).to_be_visible(timeout=30_000)
     caption = page.get_by_text(re.compile(r"^\d+ of \d+ studies$"))
     expect(caption).to_be_visible()
     shown, total = map(int, re.findall(r"\d+", caption.inner_text()))

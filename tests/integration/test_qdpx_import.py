@@ -278,3 +278,17 @@ def test_sets_of_sources_are_named_as_not_imported(store: Store, target: int):
     sample = SAMPLES / "maxqda-24.7_paper_themes_ICLS_just10.qdpx"
     report = import_qdpx(store, OWNER, target, sample.read_bytes(), sample.name)
     assert [w for w in report.warnings if w.startswith("2 Sets have no counterpart here")]
+
+
+@pytest.mark.parametrize("sample", sorted(p.name for p in SAMPLES.glob("*.qdpx")))
+def test_a_sample_imported_exported_and_imported_again_keeps_every_coding_and_code(store: Store, sample: str):
+    """Round trip of a real file: every coding's source text, code path, text, offset and coder come back."""
+    first = import_qdpx_into(store, OWNER, "From the file", (SAMPLES / sample).read_bytes(), sample)
+    original = snapshot(store, project_id(store, "From the file"))
+    data = qdpx_export.export_qdpx(store, OWNER, project_id(store, "From the file"))
+    again = import_qdpx_into(store, OWNER, "Round trip", data, "again.qdpx")
+    back = snapshot(store, project_id(store, "Round trip"))
+    assert back["codes"] == original["codes"]
+    assert back["codings"] == original["codings"]
+    assert back["memos"] == original["memos"]
+    assert (again.sources, again.codes, again.codings) == (first.sources, first.codes, first.codings)
