@@ -61,7 +61,8 @@ def _show(report: qdpx_import.QdpxReport) -> None:
     )
     (st.warning if report.warnings else st.success)(f"REFI-QDA import finished: {counts}.")
     if report.warnings:
-        st.caption(f"{len(report.warnings)} things were not imported or were changed on the way in:")
+        n = len(report.warnings)
+        st.caption(f"{n} {'thing was' if n == 1 else 'things were'} not imported or changed on the way in:")
         st.dataframe(
             [{"Warning": w} for w in report.warnings],
             hide_index=True,
