@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workbench.domain.blinding import Progress, all_done, balanced, progress
+from workbench.services import project_settings
 from workbench.services.access import Action, allowed_actions, may, member_role, require
 from workbench.services.errors import Conflict, Invalid, NotFound
 from workbench.services.visibility import blinded_study_ids
@@ -129,19 +130,7 @@ def blind_coding(store: Store, username: str, project_id: int) -> bool:
 
 def set_blind_coding(store: Store, username: str, project_id: int, on: bool) -> bool:
     """Switch blind double coding on or off; returns whether the setting changed."""
-    with store.transaction() as session:
-        user = require(session, project_id, username, Action.MANAGE_PROJECT)
-        project = session.get_one(Project, project_id)
-        if project.blind_coding == on:
-            return False
-        before = {"name": project.name, "blind_coding": project.blind_coding}
-        project.blind_coding = on
-        session.flush()
-        record(
-            session, action=AuditAction.UPDATE, entity_type="project", entity_id=project.id, user_id=user.id,
-            project_id=project.id, before=before, after={"name": project.name, "blind_coding": on},
-        )  # fmt: skip
-        return True
+    return project_settings.set_setting(store, username, project_id, "blind_coding", on)
 
 
 def _assign(session: Session, user: User, study: Study, logins: list[str]) -> list[str]:

@@ -11,11 +11,9 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
+from workbench.services import project_settings
 from workbench.services.access import Action, allowed_actions, require
-from workbench.services.errors import NotFound
-from workbench.store.audit import record
 from workbench.store.db import Store
-from workbench.store.enums import AuditAction
 from workbench.store.models import Coding, Project, User
 from workbench.store.queries import CONSENSUS_USERNAME
 
@@ -63,21 +61,7 @@ def consensus_only(store: Store, username: str, project_id: int) -> bool:
 def set_consensus_only(store: Store, username: str, project_id: int, on: bool) -> bool:
     """Draw configurations and graphs from consensus codings only (``on``) or from everyone's;
     returns whether the setting changed (an unchanged one records nothing)."""
-    with store.transaction() as session:
-        user = require(session, project_id, username, Action.MANAGE_PROJECT)
-        project = session.get(Project, project_id)
-        if project is None:
-            raise NotFound(f"project {project_id} does not exist")
-        if project.consensus_only == on:
-            return False
-        before = {"name": project.name, "consensus_only": project.consensus_only}
-        project.consensus_only = on
-        session.flush()
-        record(
-            session, action=AuditAction.UPDATE, entity_type="project", entity_id=project.id, user_id=user.id,
-            project_id=project.id, before=before, after={"name": project.name, "consensus_only": on},
-        )  # fmt: skip
-        return True
+    return project_settings.set_setting(store, username, project_id, "consensus_only", on)
 
 
 @dataclass(frozen=True)

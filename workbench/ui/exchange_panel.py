@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from workbench.services import qdc, qdpx_export
@@ -24,34 +26,28 @@ def exchange_panel(project_id: int, project: str) -> None:
     store, user = resources.store(), resources.username()
     left, right = st.columns(2)
     with left:
-        if st.button("Prepare .qdpx", key="build_qdpx", icon=":material/inventory_2:"):
-            with reported():
-                st.session_state[f"qdpx_bytes_{project_id}"] = qdpx_export.export_qdpx(
-                    store, user, project_id
-                )
-        data = st.session_state.get(f"qdpx_bytes_{project_id}")
-        if isinstance(data, bytes):
-            st.download_button(
-                QDPX_LABEL,
-                data=data,
-                mime="application/zip",
-                file_name=f"{slug(project)}.qdpx",
-                key="download_qdpx",
-                on_click="ignore",
-                icon=":material/download:",
-            )
+        prepared_download(
+            "qdpx", ":material/inventory_2:", lambda: qdpx_export.export_qdpx(store, user, project_id),
+            QDPX_LABEL, "application/zip", f"{slug(project)}.qdpx", project_id,
+        )  # fmt: skip
     with right:
-        if st.button("Prepare .qdc", key="build_qdc", icon=":material/account_tree:"):
-            with reported():
-                st.session_state[f"qdc_bytes_{project_id}"] = qdc.export_qdc(store, user, project_id)
-        data = st.session_state.get(f"qdc_bytes_{project_id}")
-        if isinstance(data, bytes):
-            st.download_button(
-                QDC_LABEL,
-                data=data,
-                mime="application/xml",
-                file_name=f"{slug(project)}-codebook.qdc",
-                key="download_qdc",
-                on_click="ignore",
-                icon=":material/download:",
-            )
+        prepared_download(
+            "qdc", ":material/account_tree:", lambda: qdc.export_qdc(store, user, project_id),
+            QDC_LABEL, "application/xml", f"{slug(project)}-codebook.qdc", project_id,
+        )  # fmt: skip
+
+
+def prepared_download(
+    kind: str, icon: str, build: Callable[[], bytes], label: str, mime: str, file_name: str, project_id: int
+) -> None:
+    """A "Prepare" button that builds the file once, then its download button (kept across reruns)."""
+    remembered = f"{kind}_bytes_{project_id}"
+    if st.button(f"Prepare .{kind}", key=f"build_{kind}", icon=icon):
+        with reported():
+            st.session_state[remembered] = build()
+    data = st.session_state.get(remembered)
+    if isinstance(data, bytes):
+        st.download_button(
+            label, data=data, mime=mime, file_name=file_name, key=f"download_{kind}", on_click="ignore",
+            icon=":material/download:",
+        )  # fmt: skip
