@@ -42,7 +42,7 @@ def qdpx_import_section(project_id: int) -> None:
     upload_round = int(st.session_state.get(_ROUND, 0))
     upload = st.file_uploader("REFI-QDA file", type=["qdpx", "qdc"], key=f"qdpx_upload_{upload_round}")
     if st.button("Import REFI-QDA file", disabled=upload is None, key="qdpx_import"):
-        with reported():
+        with reported(), st.spinner("Importing… a project with thousands of codings takes a minute or two"):
             assert upload is not None
             st.session_state[_SUMMARY] = (project_id, _import(project_id, upload.name, upload.getvalue()))
             st.session_state[_ROUND] = upload_round + 1
