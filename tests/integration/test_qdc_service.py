@@ -1,10 +1,9 @@
 """Codebook exchange (.qdc): every sample codebook imports, same names merge, kinds survive our own file."""
 
-from pathlib import Path
-
 import pytest
 from lxml import etree
 
+from tests.qdpx_files import SAMPLE_FILES, SHARED
 from workbench.domain.codebook import CodeKind
 from workbench.importers.errors import ImportProblem
 from workbench.services import codebook, projects
@@ -14,8 +13,7 @@ from workbench.services.qdc import export_qdc, import_qdc
 from workbench.store.enums import Role
 from workbench.store.models import Membership
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "interop"
-SAMPLES = sorted((SHARED / "qdpx-samples").iterdir())
+SAMPLES = SAMPLE_FILES
 OWNER = "olive"
 
 

@@ -4,7 +4,6 @@ the acting user may read; offsets are code points; memos become notes attached t
 import io
 import json
 import zipfile
-from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -12,6 +11,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import DEMO_OWNER, run_workbench
 from tests.integration import blind_project
+from tests.qdpx_files import SHARED
 from workbench.domain.codebook import CodeKind, CodeSpec
 from workbench.domain.configurations import CodingMode
 from workbench.domain.studies import Reference
@@ -30,7 +30,6 @@ from workbench.store import queries
 from workbench.store.enums import CodingOrigin, MemoTarget, Role
 from workbench.store.models import Code, Coding, Document, Excerpt, Membership, Study, User
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "interop"
 TEXT = (
     "Intro 😀 first line\r\nShe had been there 👨\u200d👩\u200d👧 herself.\r\n𝔘𝔫𝔦𝔠𝔬𝔡𝔢 trust grew, 🇳🇴 too.\r\n"
 )

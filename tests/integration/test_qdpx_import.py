@@ -10,7 +10,16 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import DEMO_OWNER, run_workbench
-from tests.qdpx_files import NVIVO_WIN, SAMPLES, nvivo_expected, qde, selection, small_qdpx, zipped
+from tests.qdpx_files import (
+    NVIVO_WIN,
+    SAMPLE_FILES,
+    SAMPLES,
+    nvivo_expected,
+    qde,
+    selection,
+    small_qdpx,
+    zipped,
+)
 from workbench.domain.codebook import CodeKind
 from workbench.importers.errors import ImportProblem
 from workbench.services import code_kinds, projects, qdpx_export
@@ -280,7 +289,7 @@ def test_sets_of_sources_are_named_as_not_imported(store: Store, target: int):
     assert [w for w in report.warnings if w.startswith("2 Sets have no counterpart here")]
 
 
-@pytest.mark.parametrize("sample", sorted(p.name for p in SAMPLES.glob("*.qdpx")))
+@pytest.mark.parametrize("sample", [p.name for p in SAMPLE_FILES if p.suffix == ".qdpx"])
 def test_a_sample_imported_exported_and_imported_again_keeps_every_coding_and_code(store: Store, sample: str):
     """Round trip of a real file: every coding's source text, code path, text, offset and coder come back."""
     first = import_qdpx_into(store, OWNER, "From the file", (SAMPLES / sample).read_bytes(), sample)

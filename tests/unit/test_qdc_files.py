@@ -2,18 +2,17 @@
 
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
 from lxml import etree
 
+from tests.qdpx_files import SAMPLE_FILES, SHARED
 from workbench.importers.errors import ImportProblem
 from workbench.interop.model import QdaCode
 from workbench.interop.qdc import normal_colour, read_codebook, write_qdc
 from workbench.interop.realist import decode_kinds
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "interop"
-SAMPLES = sorted((SHARED / "qdpx-samples").iterdir())
+SAMPLES = SAMPLE_FILES
 # codes in each sample's codebook, as the interop README counts them
 EXPECTED_CODES = {"atlasti-8.4-mac": 14, "atlasti-win-23.2": 3, "maxqda-24.7": 307, "nvivo-mac-15.0": 262,
                   "nvivo-win-12.6": 152, "taguette-1.4.1": 3}  # fmt: skip

@@ -2,11 +2,11 @@
 
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
 from lxml import etree
 
+from tests.qdpx_files import SHARED
 from workbench.interop.model import (
     QdaCode,
     QdaCoding,
@@ -28,7 +28,6 @@ from workbench.interop.realist import (
     stable_guid,
 )
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "interop"
 TEXT = "Intro 😀 line one\r\nShe had been there 👨\u200d👩\u200d👧 herself\r\n𝔘𝔫𝔦𝔠𝔬𝔡𝔢 trust grew.\r\n"
 PHRASES = ("She had been there 👨\u200d👩\u200d👧 herself", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 trust", "😀")
 
