@@ -9,7 +9,16 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from workbench import cli_agreement, cli_assign, cli_interop, cli_publish, cli_suggest, cli_team, cli_users
+from workbench import (
+    cli_agreement,
+    cli_assign,
+    cli_consult,
+    cli_interop,
+    cli_publish,
+    cli_suggest,
+    cli_team,
+    cli_users,
+)
 from workbench.importers.archive import from_path, walk
 from workbench.importers.errors import ImportProblem
 from workbench.importers.text import extract_file
@@ -193,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_team.register(sub)
     cli_assign.register(sub)
     cli_interop.register(sub)
+    cli_consult.register(sub)
     return parser
 
 

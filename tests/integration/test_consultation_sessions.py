@@ -332,7 +332,8 @@ OLD_ROWS = [
     ("consultation_sessions", {"id": 1, "project_id": 1, "title": "Panel", "notes": "", "created_at": "_at"}),
     ("consultation_participants", {"id": 1, "session_id": 1, "user_id": 1, "name": "U", "perspective": ""}),
     ("configuration_ratings", {
-        "id": 1, "participant_id": 1, "configuration_id": 1, "rating": 4, "comment": "ok", "created_at": "_at",
+        "id": 1, "participant_id": 1, "configuration_id": 1, "rating": 4, "comment": "ok",
+        "created_at": "_at",
     }),
 ]  # fmt: skip
 

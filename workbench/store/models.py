@@ -6,7 +6,7 @@ write raises ``StaleDataError`` instead of silently overwriting a colleague's ch
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -27,6 +27,12 @@ from workbench.domain.characteristics import FieldType
 from workbench.domain.codebook import CodeKind
 from workbench.domain.configurations import CodingMode, ConfigurationStatus, ElementRole
 from workbench.store.base import Base, utcnow
+from workbench.store.consultation_models import (  # noqa: F401  (the consultation tables: part of the schema)
+    ConfigurationRating,
+    ConsultationCard,
+    ConsultationParticipant,
+    ConsultationSession,
+)
 from workbench.store.enums import (
     AuditAction,
     CodingOrigin,
@@ -435,51 +441,6 @@ class SuggestionDecision(Base):
     model_id: Mapped[int | None] = mapped_column(ForeignKey("suggestion_models.id", ondelete="SET NULL"))
     coding_id: Mapped[int | None] = mapped_column(ForeignKey("codings.id", ondelete="SET NULL"))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class ConsultationSession(Base):
-    """A stakeholder consultation where participants rate and comment on configurations."""
-
-    __tablename__ = "consultation_sessions"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
-    title: Mapped[str] = mapped_column(String(300))
-    held_on: Mapped[date | None]
-    notes: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class ConsultationParticipant(Base):
-    """Someone taking part in a consultation, e.g. a peer support worker; may have no login."""
-
-    __tablename__ = "consultation_participants"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("consultation_sessions.id", ondelete="CASCADE"), index=True
-    )
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    name: Mapped[str] = mapped_column(String(200))
-    perspective: Mapped[str] = mapped_column(String(200), default="")
-
-
-class ConfigurationRating(Base):
-    """A participant's rating (1-5) and comment on a configuration in a consultation."""
-
-    __tablename__ = "configuration_ratings"
-    __table_args__ = (
-        UniqueConstraint("participant_id", "configuration_id"),
-        CheckConstraint("rating IS NULL OR (rating BETWEEN 1 AND 5)", name="rating_range"),
-    )
-    id: Mapped[int] = mapped_column(primary_key=True)
-    participant_id: Mapped[int] = mapped_column(
-        ForeignKey("consultation_participants.id", ondelete="CASCADE")
-    )
-    configuration_id: Mapped[int] = mapped_column(
-        ForeignKey("configurations.id", ondelete="CASCADE"), index=True
-    )
-    rating: Mapped[int | None]
-    comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
