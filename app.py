@@ -22,10 +22,14 @@ if __name__ == "__main__":
     st.set_page_config(page_title="Realist workbench", page_icon=str(ICON), layout="wide")
 
     user = None
-    with reported():  # who is acting: WORKBENCH_AUTH decides how (workbench/ui/auth_gate.py)
-        user = auth_gate.signed_in_user()
+    joining = auth_gate.joining()  # a /?join= link opens the participant page only, whoever is signed in
+    if not joining:
+        with reported():  # who is acting: WORKBENCH_AUTH decides how (workbench/ui/auth_gate.py)
+            user = auth_gate.signed_in_user()
+    routed = pages() if user else auth_gate.signed_out_pages()  # the registry: workbench/ui/navigation.py
     navigation = st.navigation(
-        pages() if user else auth_gate.signed_out_pages(),  # the one registry: workbench/ui/navigation.py
+        auth_gate.join_pages() if joining else routed,
+        position="hidden" if joining else "sidebar",
         expanded=True,  # every page in the sidebar, never behind "View N more"
     )
     # One error boundary for every page: a ServiceError shows its message, anything else a plain notice

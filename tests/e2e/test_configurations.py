@@ -4,6 +4,7 @@ a co-occurrence suggestion to saved evidence in one flow."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -85,8 +86,15 @@ def test_a_reviewer_adds_removes_and_re_saves_an_elements_evidence(app_url, data
     expect(box.get_by_role("checkbox")).not_to_be_checked()
     page.get_by_role("button", name="Save evidence").click()
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(f"Saved the evidence of {row.label}")
-    with app_store(database_url) as (store, _):
-        attached = [o.coding_id for o in evidence.evidence_options(store, USER, element.id) if o.attached]
+
+    def stored() -> list[int]:
+        with app_store(database_url) as (store, _):
+            return [o.coding_id for o in evidence.evidence_options(store, USER, element.id) if o.attached]
+
+    # the first save's message is still on screen while this one runs: wait for the store itself
+    deadline = time.monotonic() + 20
+    while spare.coding_id in (attached := stored()) and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert spare.coding_id not in attached
     assert sorted(attached) == sorted(o.coding_id for o in options if o.attached)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,12 @@ class Change:
 
     label: str
     fields: dict[str, tuple[Any, Any]]
+    because: str = ""  # the title of the consultation session that caused the change, if one did
+
+    @property
+    def reason(self) -> str:
+        """The sentence "changed because of session <title>", or "" when no consultation caused it."""
+        return f"changed because of session {self.because}" if self.because else ""
 
 
 @dataclass
@@ -29,8 +36,13 @@ class TheoryDiff:
 COMPARED = ("statement", "status", "nested", "context", "mechanisms", "outcomes", "n_studies", "n_codings")
 
 
-def diff_snapshots(old: list[SnapshotConfiguration], new: list[SnapshotConfiguration]) -> TheoryDiff:
-    """Configurations added, removed and changed (by label), with before/after of each changed field."""
+def diff_snapshots(
+    old: list[SnapshotConfiguration],
+    new: list[SnapshotConfiguration],
+    because: Mapping[str, str] | None = None,
+) -> TheoryDiff:
+    """Configurations added, removed and changed (by label), with before/after of each changed field;
+    ``because`` names, by label, the consultation session the newer version's change came from."""
     before = {c["label"]: c for c in old}
     after = {c["label"]: c for c in new}
     diff = TheoryDiff(
@@ -44,7 +56,7 @@ def diff_snapshots(old: list[SnapshotConfiguration], new: list[SnapshotConfigura
             if before[label].get(name) != after[label].get(name)
         }
         if fields:
-            diff.changed.append(Change(label, fields))
+            diff.changed.append(Change(label, fields, (because or {}).get(label, "")))
         else:
             diff.unchanged += 1
     return diff

@@ -79,6 +79,7 @@ class ConfigurationRow:
     studies: tuple[str, ...]
     elements: tuple[ElementRow, ...]
     version: int
+    status_ratings: tuple[int, ...] = ()  # consultation answers cited (configuration_ratings ids)
 
     @property
     def n_studies(self) -> int:
@@ -129,6 +130,7 @@ def _row(
         config.id, config.label, config.statement, names(ElementRole.CONTEXT), names(ElementRole.MECHANISM),
         names(ElementRole.OUTCOME), config.nested, config.status.value, config.status_note,
         tuple(config.status_evidence), studies, tuple(elements), config.version_id,
+        tuple(config.status_ratings or ()),
     )  # fmt: skip
 
 
@@ -136,15 +138,20 @@ def list_configurations(store: Store, username: str, project_id: int) -> list[Co
     """Every configuration of a project, by label, with the studies behind its evidence."""
     with store.transaction() as session:
         user = require(session, project_id, username, Action.READ_THEORY)
-        configs = session.scalars(
-            select(Configuration)
-            .where(Configuration.project_id == project_id)
-            .order_by(Configuration.label)
-            .options(*_LOAD)
-        ).all()
-        source = evidence_source(session, project_id)
-        seen = visibility(session, project_id, user.id)
-        return [_row(c, source, seen) for c in configs]
+        return configuration_rows(session, project_id, user.id)
+
+
+def configuration_rows(session: Session, project_id: int, user_id: int) -> list[ConfigurationRow]:
+    """The project's configurations as ``user_id`` sees them, inside a caller's transaction."""
+    configs = session.scalars(
+        select(Configuration)
+        .where(Configuration.project_id == project_id)
+        .order_by(Configuration.label)
+        .options(*_LOAD)
+    ).all()
+    source = evidence_source(session, project_id)
+    seen = visibility(session, project_id, user_id)
+    return [_row(c, source, seen) for c in configs]
 
 
 def _config(session: Session, config_id: int, username: str) -> Configuration:

@@ -390,8 +390,8 @@ def results(store: Store, username: str, session_id: int, project_id: int | None
 
 
 def results_revision(store: Store, session_id: int) -> str:
-    """A cheap stamp of the consultation's answers and shown card: the live view polls it and reloads
-    the results only when it changes (it says nothing of the answers themselves)."""
+    """A cheap stamp of the consultation's answers, participants and shown card: the live view polls it
+    and reloads the results only when it changes (it says nothing of the answers themselves)."""
     with store.transaction() as session:
         count, latest = session.execute(
             select(func.count(ConfigurationRating.id), func.max(ConfigurationRating.updated_at))
@@ -403,5 +403,10 @@ def results_revision(store: Store, session_id: int) -> str:
         shown = session.scalar(
             select(ConsultationSession.shown_card_id).where(ConsultationSession.id == session_id)
         )
+        invited = session.scalar(  # invitations made or withdrawn change the participant count
+            select(func.count(ConsultationParticipant.id)).where(
+                ConsultationParticipant.session_id == session_id, ConsultationParticipant.revoked_at.is_(None)
+            )
+        )
         stamp = aware(latest)
-        return f"{count}:{stamp.isoformat() if stamp else '-'}:{shown or '-'}"
+        return f"{count}:{stamp.isoformat() if stamp else '-'}:{shown or '-'}:{invited}"

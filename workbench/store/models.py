@@ -345,6 +345,8 @@ class Configuration(Base):
     status_note: Mapped[str] = mapped_column(Text, default="")
     # codings cited when the configuration was revised or refuted
     status_evidence: Mapped[list[int]] = mapped_column(default=list, server_default=text("'[]'"))
+    # consultation answers (configuration_ratings ids) cited as evidence, like the codings above
+    status_ratings: Mapped[list[int]] = mapped_column(default=list, server_default=text("'[]'"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

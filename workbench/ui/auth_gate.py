@@ -8,7 +8,7 @@ from streamlit.navigation.page import StreamlitPage
 from workbench.services import auth
 from workbench.services.access import current_username
 from workbench.services.errors import ServiceError
-from workbench.ui import http, resources, signed_out
+from workbench.ui import http, participant, resources, signed_out
 from workbench.ui.text import plain
 
 RESET_PARAM = "reset"
@@ -50,6 +50,17 @@ def signed_out_pages() -> list[StreamlitPage]:
     if auth.mode() == "password" and st.query_params.get(RESET_PARAM):
         return [st.Page(signed_out.reset_password, title="Reset password", icon=":material/lock_reset:")]
     return [st.Page(signed_out.sign_in, title="Sign in", icon=":material/login:", default=True)]
+
+
+def joining() -> bool:
+    """Whether this visit opens a consultation invitation (``/?join=``): in every sign-in mode, and
+    whoever is signed in, such a visit is routed to the participant page and nothing else."""
+    return participant.JOIN_PARAM in st.query_params
+
+
+def join_pages() -> list[StreamlitPage]:
+    """The one page a ``/?join=`` link opens."""
+    return [st.Page(participant.page, title="Consultation", icon=":material/forum:", default=True)]
 
 
 def sidebar(user: str) -> None:

@@ -36,6 +36,7 @@ SUGGESTIONS = PageEntry("suggestions.py", "Suggestions", ":material/lightbulb:")
 CODEBOOK = PageEntry("codebook.py", "Codebook", ":material/account_tree:")
 CONFIGURATIONS = PageEntry("configurations.py", "Configurations", ":material/schema:")
 THEORY = PageEntry("theory.py", "Programme theory", ":material/history:")
+CONSULTATIONS = PageEntry("consultations.py", "Consultations", ":material/forum:")
 MEMOS = PageEntry("memos.py", "Memos", ":material/sticky_note_2:")
 GRAPHS = PageEntry("graphs.py", "Graphs", ":material/hub:")
 EXPORT = PageEntry("export.py", "Export", ":material/download:")
@@ -48,7 +49,17 @@ TEAM = PageEntry("team.py", "Team", ":material/group:")
 
 SECTIONS: dict[str, list[PageEntry]] = {
     "Review": [PROJECTS, IMPORT, STUDIES, CHARACTERISTICS, APPRAISAL, MY_STUDIES, ASSIGNMENTS],
-    "Synthesis": [CODING, SUGGESTIONS, CODEBOOK, CONFIGURATIONS, THEORY, MEMOS, GRAPHS, AGREEMENT],
+    "Synthesis": [
+        CODING,
+        SUGGESTIONS,
+        CODEBOOK,
+        CONFIGURATIONS,
+        THEORY,
+        CONSULTATIONS,
+        MEMOS,
+        GRAPHS,
+        AGREEMENT,
+    ],
     "Publish": [EXPORT, AUDIT],
     "Account": [TEAM, ACCOUNT],
 }
@@ -68,6 +79,7 @@ NEEDS: dict[str, Action] = {
     CODEBOOK.script: Action.READ_STUDIES,
     CONFIGURATIONS.script: Action.READ_THEORY,
     THEORY.script: Action.READ_THEORY,
+    CONSULTATIONS.script: Action.RUN_CONSULTATIONS,
     MEMOS.script: Action.READ_STUDIES,
     GRAPHS.script: Action.READ_THEORY,
     AGREEMENT.script: Action.VIEW_AGREEMENT,

@@ -54,7 +54,7 @@ for title, items in (("Added", diff.added), ("Removed", diff.removed)):
 if diff.changed:
     st.markdown("**Changed**")
     st.dataframe(
-        [{"CMOC": c.label, "Field": field, "Before": str(before), "After": str(after)}
+        [{"CMOC": c.label, "Field": field, "Before": str(before), "After": str(after), "Why": c.reason}
          for c in diff.changed for field, (before, after) in c.fields.items()],
         hide_index=True, width="stretch",
     )  # fmt: skip
