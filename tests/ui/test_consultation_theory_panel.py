@@ -73,7 +73,7 @@ def test_the_owner_revises_a_configuration_citing_a_comment_and_the_new_version_
     cite.select(comment)
     at.multiselect(key=f"add-{key}").select(at.multiselect(key=f"add-{key}").options[0])
     at.text_area(key=f"statement-{key}").input("Peer workers who share their story are trusted")
-    at.button[0].click().run()
+    next(b for b in at.button if b.label == "Save as a new programme theory version").click().run()
     assert not at.exception and not at.error
     assert "Saved" in at.success[0].value
     store = Store.open(url)
@@ -96,7 +96,7 @@ def test_revising_without_citing_shows_the_reason_and_the_report_buttons_are_the
     _url, _project_id, session_id, config_id, _card_id = consulted
     at = run_as(DEMO_OWNER)
     at.radio(key=f"verdict-{session_id}-{config_id}").set_value("refuted")
-    at.button[0].click().run()
+    next(b for b in at.button if b.label == "Save as a new programme theory version").click().run()
     assert "cite at least one" in at.error[0].value
     assert not at.success
     labels = [b.label for b in at.get("download_button")]
