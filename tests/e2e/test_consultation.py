@@ -132,8 +132,10 @@ def test_three_participants_answer_and_the_facilitator_sees_them_live(
     live.get_by_role("tab", name="Into the theory").click()
     live.get_by_role("button", name="Load the latest answers").click()  # the form was drawn before them
     panel = live.get_by_test_id("stForm").filter(has_text="Save as a new programme theory version")
+    cite = panel.get_by_role("combobox", name="Cite participants' answers as evidence").first
+    expect(cite).to_be_enabled()  # the rerun has drawn the form again, with the three answers to cite
     panel.get_by_role("radiogroup", name="Verdict").first.get_by_text("revised", exact=True).click()
-    panel.get_by_role("combobox", name="Cite participants' answers as evidence").first.click()
+    cite.click()
     live.get_by_role("option", name=re.compile("Not where I work")).click()
     live.keyboard.press("Escape")
     panel.get_by_role("button", name="Save as a new programme theory version").click()
