@@ -29,3 +29,13 @@ def test_the_most_disputed_card_comes_first_and_cards_without_two_ratings_last_i
     summaries = [summarise(r) for r in [(4,), (5, 5), (1, 5), (), (2, 4), (3,)]]
     assert by_disagreement(summaries) == [2, 4, 1, 0, 3, 5]
     assert by_disagreement([RatingSummary(None, {}, None)]) == [0]
+
+
+def test_open_until_a_day_includes_the_whole_of_that_day():
+    from datetime import UTC, date, datetime, timedelta
+
+    from workbench.domain.consultations import closes_at_end_of
+
+    closes = closes_at_end_of(date(2026, 12, 24))
+    assert datetime(2026, 12, 24, 23, 59, 59, tzinfo=UTC) < closes < datetime(2026, 12, 25, tzinfo=UTC)
+    assert closes + timedelta(microseconds=1) == datetime(2026, 12, 25, tzinfo=UTC)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from statistics import mean, pstdev
 
@@ -45,3 +46,8 @@ def by_disagreement(summaries: Sequence[RatingSummary]) -> list[int]:
         range(len(summaries)),
         key=lambda i: (summaries[i].disagreement is None, -(summaries[i].disagreement or 0.0)),
     )
+
+
+def closes_at_end_of(day: date) -> datetime:
+    """An open consultation "open until" a day closes at that day's last moment (UTC): inclusive."""
+    return datetime.combine(day, time.max, tzinfo=UTC)
