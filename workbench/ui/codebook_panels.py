@@ -25,21 +25,18 @@ def act(action: Callable[[], str]) -> None:
     with reported():
         message = action()
     if message is not None:
-        state.set_codebook_notice("success", message)
+        state.notify(state.CODEBOOK_NOTICE, "success", message)
         st.rerun()
 
 
 def notice() -> None:
     """Show the outcome of the last action, once."""
-    found = state.take_codebook_notice()
-    if found is not None:
-        level, message = found
-        (st.success if level == "success" else st.error)(plain(message))
+    state.show_notice(state.CODEBOOK_NOTICE)
 
 
 def undo_bar(project_id: int) -> None:
     """After a delete: what went, and an Undo button that puts it all back."""
-    snapshot = state.last_deleted_code()
+    snapshot = state.LAST_DELETED_CODE.get()
     if snapshot is None or snapshot.project_id != project_id:
         return
     impact = snapshot.impact
@@ -51,7 +48,7 @@ def undo_bar(project_id: int) -> None:
 
         def restore() -> str:
             codebook.restore_code(resources.store(), resources.username(), snapshot)
-            state.set_last_deleted_code(None)
+            state.LAST_DELETED_CODE.set(None)
             return f"Restored {impact.code!r} with its {impact.codings} codings."
 
         act(restore)
@@ -195,7 +192,7 @@ def delete_form(tree: list[CodeNode]) -> None:
             snapshot = codebook.delete_code(
                 resources.store(), resources.username(), code.id, expected_version=code.version
             )
-            state.set_last_deleted_code(snapshot)
+            state.LAST_DELETED_CODE.set(snapshot)
             return f"Deleted {impact.code!r}."
 
         act(delete)

@@ -14,7 +14,7 @@ _KEY = "_workbench_allowed_actions"  # (username, project id, actions), refreshe
 
 def _project_id() -> int | None:
     """The current project, or the one the project picker will choose (the first), if any."""
-    current = state.current_project_id()
+    current = state.PROJECT.get()
     projects = list_projects(resources.store(), resources.username())
     ids = [p.id for p in projects]
     if current in ids:
@@ -33,7 +33,7 @@ def refresh() -> frozenset[Action] | None:
 def actions() -> frozenset[Action]:
     """The acting user's actions in the current project (empty without one)."""
     cached = st.session_state.get(_KEY)
-    project_id, user = state.current_project_id(), resources.username()
+    project_id, user = state.PROJECT.get(), resources.username()
     if cached is None or cached[:2] != (user, project_id):  # the picker chose another project this run
         if project_id is None:
             return frozenset()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import streamlit as st
 
@@ -11,33 +12,64 @@ from workbench.services.coding import CodingAction, DocumentView
 from workbench.services.importing import ImportSummary
 from workbench.services.suggestions import Suggestion
 from workbench.ui.components.reader import SuggestionLayer
+from workbench.ui.text import plain
 
-_PROJECT = "current_project_id"
-
-
-def current_project_id() -> int | None:
-    """The project the user is working in, if one is chosen."""
-    value = st.session_state.get(_PROJECT)
-    return value if isinstance(value, int) else None
+T = TypeVar("T")
 
 
-def set_current_project_id(project_id: int | None) -> None:
-    """Choose the project the other pages work in."""
-    st.session_state[_PROJECT] = project_id
+class Slot(Generic[T]):
+    """One typed value kept in the session state under one key (None when unset or of another type)."""
+
+    def __init__(self, key: str, kind: type[T]) -> None:
+        self.key, self.kind = key, kind
+
+    def get(self) -> T | None:
+        value = st.session_state.get(self.key)
+        return value if isinstance(value, self.kind) else None
+
+    def set(self, value: T | None) -> None:
+        st.session_state[self.key] = value
+
+    def take(self) -> T | None:
+        """The value, forgotten once read (a one-off notice)."""
+        value = self.get()
+        st.session_state.pop(self.key, None)
+        return value
 
 
-_IMPORT_SUMMARY = "import_summary"
+@dataclass(frozen=True)
+class Notice:
+    """A one-off message for the next run of a page: ``level`` is "success" or "error"."""
+
+    level: str
+    message: str
 
 
-def import_summary() -> ImportSummary | None:
-    """The summary of this session's last batch import, with any duplicates awaiting a choice."""
-    value = st.session_state.get(_IMPORT_SUMMARY)
-    return value if isinstance(value, ImportSummary) else None
+def notify(slot: Slot[Notice], level: str, message: str) -> None:
+    """Say once, on the page's next run, how the last action went ("success" or "error")."""
+    slot.set(Notice(level, message))
 
 
-def set_import_summary(summary: ImportSummary | None) -> None:
-    """Keep a batch import's summary across reruns."""
-    st.session_state[_IMPORT_SUMMARY] = summary
+def show_notice(slot: Slot[Notice]) -> None:
+    """Show the last action's outcome once (then it is forgotten)."""
+    notice = slot.take()
+    if notice is not None:
+        (st.success if notice.level == "success" else st.error)(plain(notice.message))
+
+
+# the project the other pages work in
+PROJECT = Slot("current_project_id", int)
+# this session's last batch import, with any duplicates awaiting a choice
+IMPORT_SUMMARY = Slot("import_summary", ImportSummary)
+# the reviewer's last coding action (or its inverse after an undo), which Undo reverses
+LAST_CODING_ACTION = Slot("last_coding_action", CodingAction)
+# how the last coding / codebook action went, said once on the page's next run
+CODING_NOTICE = Slot("coding_notice", Notice)
+CODEBOOK_NOTICE = Slot("codebook_notice", Notice)
+# the code this session deleted last, which Undo on the Codebook page restores
+LAST_DELETED_CODE = Slot("codebook_last_deleted_code", DeletedCode)
+# the study chosen on the Coding page, by id (labels may change, the id does not)
+CHOSEN_STUDY = Slot("coding_chosen_study_id", int)
 
 
 _UPLOAD_ROUND = "import_upload_round"
@@ -91,62 +123,6 @@ def focused_excerpts() -> list[int]:
 def set_focused_excerpts(excerpt_ids: list[int]) -> None:
     """Show these excerpts' codings in the coding panel."""
     st.session_state[_FOCUSED_EXCERPTS] = list(excerpt_ids)
-
-
-_LAST_CODING_ACTION = "last_coding_action"
-
-
-def last_coding_action() -> CodingAction | None:
-    """The reviewer's last coding action in this session, which Undo reverses."""
-    value = st.session_state.get(_LAST_CODING_ACTION)
-    return value if isinstance(value, CodingAction) else None
-
-
-def set_last_coding_action(action: CodingAction | None) -> None:
-    """Keep the last coding action (or its inverse after an undo) for the Undo button."""
-    st.session_state[_LAST_CODING_ACTION] = action
-
-
-_CODING_NOTICE = "coding_notice"
-
-
-def take_coding_notice() -> tuple[str, str] | None:
-    """The one-off (level, message) from the last coding action, "success" or "error"; then forget it."""
-    value = st.session_state.pop(_CODING_NOTICE, None)
-    return value if isinstance(value, tuple) and len(value) == 2 else None
-
-
-def set_coding_notice(level: str, message: str) -> None:
-    """Say once, on the next run of the coding page, how the last action went."""
-    st.session_state[_CODING_NOTICE] = (level, message)
-
-
-_LAST_DELETED_CODE = "codebook_last_deleted_code"
-
-
-def last_deleted_code() -> DeletedCode | None:
-    """The snapshot of the code this session deleted last, which Undo on the Codebook page restores."""
-    value = st.session_state.get(_LAST_DELETED_CODE)
-    return value if isinstance(value, DeletedCode) else None
-
-
-def set_last_deleted_code(snapshot: DeletedCode | None) -> None:
-    """Keep a deleted code's snapshot for Undo (None once it is restored)."""
-    st.session_state[_LAST_DELETED_CODE] = snapshot
-
-
-_CODEBOOK_NOTICE = "codebook_notice"
-
-
-def take_codebook_notice() -> tuple[str, str] | None:
-    """The one-off (level, message) from the last codebook action, "success" or "error"; then forget it."""
-    value = st.session_state.pop(_CODEBOOK_NOTICE, None)
-    return value if isinstance(value, tuple) and len(value) == 2 else None
-
-
-def set_codebook_notice(level: str, message: str) -> None:
-    """Say once, on the next run of the codebook page, how the last action went."""
-    st.session_state[_CODEBOOK_NOTICE] = (level, message)
 
 
 @dataclass(frozen=True)
@@ -236,24 +212,12 @@ def show_offsets() -> bool:
 
 
 CODING_STUDY = "coding_study"  # the Coding page's study picker: its options are study ids
-_CHOSEN_STUDY = "coding_chosen_study_id"
-
-
-def chosen_study_id() -> int | None:
-    """The study the reviewer chose on the Coding page, by id (labels may change, the id does not)."""
-    value = st.session_state.get(_CHOSEN_STUDY)
-    return value if isinstance(value, int) else None
-
-
-def set_chosen_study_id(study_id: int | None) -> None:
-    """Remember the study chosen on the Coding page."""
-    st.session_state[_CHOSEN_STUDY] = study_id
 
 
 def remember_picked_study() -> None:
     """The study picker's on_change: keep the picked study's id."""
     picked = st.session_state.get(CODING_STUDY)
-    set_chosen_study_id(picked if isinstance(picked, int) else None)
+    CHOSEN_STUDY.set(picked if isinstance(picked, int) else None)
 
 
 @dataclass(frozen=True)

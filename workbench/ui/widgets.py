@@ -18,12 +18,12 @@ def project_picker(projects: list[ProjectSummary] | None = None) -> ProjectSumma
     if not projects:
         return None
     ids = [p.id for p in projects]
-    current = state.current_project_id()
+    current = state.PROJECT.get()
     index = ids.index(current) if current in ids else 0
     chosen = st.sidebar.selectbox(
         "Project", projects, index=index, format_func=lambda p: p.name, key="project_picker"
     )
-    state.set_current_project_id(chosen.id)
+    state.PROJECT.set(chosen.id)
     return chosen
 
 

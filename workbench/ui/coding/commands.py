@@ -73,7 +73,7 @@ class CodingCommands:
             if command.span is not None:
                 self.select(*command.span)
             if command.slot > len(self.shortcut_ids):
-                state.set_coding_notice("error", f"No code on key {command.slot} yet.")
+                state.notify(state.CODING_NOTICE, "error", f"No code on key {command.slot} yet.")
                 return
             self._code([self.shortcut_ids[command.slot - 1]], memo="")
 
@@ -84,7 +84,7 @@ class CodingCommands:
     def _code(self, code_ids: list[int], memo: str) -> None:
         selection = state.coding_selection(self.document_id)
         if selection is None:
-            state.set_coding_notice("error", "Select some text in the study first.")
+            state.notify(state.CODING_NOTICE, "error", "Select some text in the study first.")
             return
         mode = CodingMode(st.session_state.get(MODE) or CodingMode.INDUCTIVE)
         theory = str(st.session_state.get(THEORY) or "") if mode in THEORY_MODES else ""
@@ -99,9 +99,9 @@ class CodingCommands:
 
     def undo_last(self) -> None:
         """Reverse the last action (undoing an undo redoes it)."""
-        last = state.last_coding_action()
+        last = state.LAST_CODING_ACTION.get()
         if last is None:
-            state.set_coding_notice("error", "Nothing to undo yet.")
+            state.notify(state.CODING_NOTICE, "error", "Nothing to undo yet.")
             return
         self._run(lambda: undo(self.store, self.username, last), prefix="Undo: ")
 
@@ -117,21 +117,23 @@ class CodingCommands:
         try:
             update_coding(self.store, self.username, coding.id, mode, theory, coding.version)
         except ServiceError as exc:
-            state.set_coding_notice("error", str(exc))
+            state.notify(state.CODING_NOTICE, "error", str(exc))
         else:
-            state.set_coding_notice("success", f"Saved {coding.code_name}.")
+            state.notify(state.CODING_NOTICE, "success", f"Saved {coding.code_name}.")
 
     def _run(self, act: Callable[[], CodingAction], prefix: str = "") -> CodingAction | None:
         try:
             action = act()
         except ServiceError as exc:
-            state.set_coding_notice("error", str(exc))
+            state.notify(state.CODING_NOTICE, "error", str(exc))
             return None
         if action.empty:
-            state.set_coding_notice("error", "Nothing changed: those codes are already on that excerpt.")
+            state.notify(
+                state.CODING_NOTICE, "error", "Nothing changed: those codes are already on that excerpt."
+            )
             return None
-        state.set_last_coding_action(action)
+        state.LAST_CODING_ACTION.set(action)
         view = state.shown_document_view(action.document_id)
         text, pages = (view.text, view.page_starts) if view is not None else (None, ())
-        state.set_coding_notice("success", prefix + describe(action, text, pages))
+        state.notify(state.CODING_NOTICE, "success", prefix + describe(action, text, pages))
         return action

@@ -82,9 +82,7 @@ class CodingDesk:
     def selection_panel(self) -> None:
         """The selected text and the form that codes it."""
         st.subheader("Selection")
-        notice = state.take_coding_notice()
-        if notice is not None:
-            (st.success if notice[0] == "success" else st.error)(plain(notice[1]))
+        state.show_notice(state.CODING_NOTICE)
         selection = state.coding_selection(self.view.document_id)
         if selection is None:
             st.caption("Select text in the study to code it; click a highlight to see its codings.")
@@ -110,7 +108,7 @@ class CodingDesk:
         ready = has_selection and bool(st.session_state.get(CODES))
         left.button("Code selection", type="primary", key="code_selection", disabled=not ready,
                     on_click=self.actions.code_selection, width="stretch")  # fmt: skip
-        last = state.last_coding_action()
+        last = state.LAST_CODING_ACTION.get()
         right.button("Undo", key="coding_undo", on_click=self.actions.undo_last, disabled=last is None,
                      width="stretch", help="Ctrl+Z in the reader does the same")  # fmt: skip
         if last is not None:

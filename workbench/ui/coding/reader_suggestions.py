@@ -224,14 +224,16 @@ class SuggestionActions:
                 self.store, self.username, s.document_id, start, end, codes, mode, s.model_version
             )
         except _FAILURES as exc:
-            state.set_coding_notice("error", f"Not accepted: {exc}")
+            state.notify(state.CODING_NOTICE, "error", f"Not accepted: {exc}")
             return
         self.close()
         state.set_reader_target(self.study_id, start)  # focus the new excerpt
         count = f"{len(made)} new coding{'s' * (len(made) != 1)}"
         version = f"model v{s.model_version}" if s.model_version is not None else "the rules alone"
-        state.set_coding_notice(
-            "success", f"Accepted the suggestion ({version}): {count} on {_where(s, start, end)}."
+        state.notify(
+            state.CODING_NOTICE,
+            "success",
+            f"Accepted the suggestion ({version}): {count} on {_where(s, start, end)}.",
         )
 
     def reject(self, s: Suggestion) -> None:
@@ -240,8 +242,8 @@ class SuggestionActions:
         try:
             reject_suggestion(self.store, self.username, s.document_id, s.start, s.end, reason)
         except _FAILURES as exc:
-            state.set_coding_notice("error", f"Not rejected: {exc}")
+            state.notify(state.CODING_NOTICE, "error", f"Not rejected: {exc}")
             return
         self.close()
         where = _where(s, s.start, s.end)
-        state.set_coding_notice("success", f"Rejected {where}; it will not be suggested again.")
+        state.notify(state.CODING_NOTICE, "success", f"Rejected {where}; it will not be suggested again.")

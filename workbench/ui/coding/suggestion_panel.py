@@ -32,9 +32,7 @@ class SuggestionPanel:
     def show(self, s: Suggestion) -> None:
         """The open suggestion, and (for those who may code) its accept and reject form."""
         st.subheader("Suggestion")
-        notice = state.take_coding_notice()
-        if notice is not None:
-            (st.success if notice[0] == "success" else st.error)(plain(notice[1]))
+        state.show_notice(state.CODING_NOTICE)
         version = f"model v{s.model_version}" if s.model_version is not None else "rules only"
         page = page_label(s.start, self.view.page_starts).capitalize()
         offsets = f"characters {s.start}–{s.end}" if state.show_offsets() else ""

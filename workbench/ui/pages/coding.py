@@ -31,12 +31,12 @@ if not studies:
 
 labels = study_labels(studies)
 target = state.take_reader_target()  # another page (a drill-down, the suggestion queue) asked to open one
-chosen = target[0] if target is not None else state.chosen_study_id()
+chosen = target[0] if target is not None else state.CHOSEN_STUDY.get()
 if chosen in labels:  # by id: coding changes counts, never the study on screen
     st.session_state[state.CODING_STUDY] = chosen
 study_id = st.selectbox("Study", list(labels), format_func=labels.get, key=state.CODING_STUDY,
                         on_change=state.remember_picked_study)  # fmt: skip
-state.set_chosen_study_id(study_id)
+state.CHOSEN_STUDY.set(study_id)
 blind_banner(store, user, study_id)
 view = load_view(store, user, study_id)
 if target is not None and target[1] is not None:

@@ -49,12 +49,12 @@ if st.button("Import", type="primary", disabled=not uploads):
             resources.store(), resources.username(), project.id, files,
             on_duplicate=choice, progress=show, total_limit=upload_limit,
         )  # fmt: skip
-        state.set_import_summary(result)
+        state.IMPORT_SUMMARY.set(result)
     del files, uploads
     state.next_upload_round()  # a fresh uploader: the uploaded bytes are not kept in the session
     st.rerun()
 
-summary = state.import_summary()
+summary = state.IMPORT_SUMMARY.get()
 if summary is not None:
     failed = summary.count(importing.Status.FAILED)
     (st.warning if failed else st.success)(f"Import finished: {summary.headline()}.")

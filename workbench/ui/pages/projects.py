@@ -46,7 +46,7 @@ with left, st.form("create_project", clear_on_submit=True):
     description = st.text_area("Review question or description", height=80)
     if st.form_submit_button("Create project", type="primary"):
         with reported():
-            state.set_current_project_id(projects.create_project(store, user, name, description))
+            state.PROJECT.set(projects.create_project(store, user, name, description))
             st.rerun()
 
 with right:
@@ -54,5 +54,5 @@ with right:
     st.write(f"Load **{demo.DEMO_PROJECT}** from the bundled sample corpus (safe to repeat).")
     if st.button("Load demo project", key="load_demo"):
         with st.spinner("Loading the sample corpus…"), reported():
-            state.set_current_project_id(demo.load_demo(store, user).project_id)
+            state.PROJECT.set(demo.load_demo(store, user).project_id)
             st.rerun()
