@@ -147,6 +147,7 @@ def test_three_participants_answer_and_the_facilitator_sees_them_live(
     live.keyboard.press("Escape")
     panel.get_by_role("button", name="Save as a new programme theory version").click()
     expect(live.get_by_text("Saved: the new version's comparison shows what changed")).to_be_visible()
+    live.get_by_role("button", name="Prepare .docx").click()
     with live.expect_download() as download:
         live.get_by_role("button", name="Consultation report (DOCX)").click()
     report = Document(download.value.path())

@@ -99,6 +99,9 @@ def test_revising_without_citing_shows_the_reason_and_the_report_buttons_are_the
     next(b for b in at.button if b.label == "Save as a new programme theory version").click().run()
     assert "cite at least one" in at.error[0].value
     assert not at.success
+    assert at.get("download_button") == []  # the report is built only when asked for
+    for fmt in ("docx", "xlsx"):
+        next(b for b in at.button if b.label == f"Prepare .{fmt}").click().run()
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Consultation report (DOCX)", "Consultation report (XLSX)"]
 

@@ -22,6 +22,7 @@ from workbench.services.consultation_theory import (
 from workbench.ui import resources
 from workbench.ui.errors import reported
 from workbench.ui.text import plain
+from workbench.ui.widgets import prepared_download
 
 NO_CHANGE = "no change"
 _SAVED = "_consultation_theory_saved"  # (session id, version id) after a save, for the confirmation
@@ -113,13 +114,13 @@ def _changes(session_id: int) -> None:
 
 
 def _downloads(session_id: int, title: str) -> None:
-    columns = st.columns(len(REPORT_FORMATS))
-    for column, fmt in zip(columns, REPORT_FORMATS, strict=True):
-        with reported(column):
-            data = report_file(resources.store(), resources.username(), session_id, fmt)
-            column.download_button(
-                f"Consultation report ({fmt.upper()})", data, file_name=_file_name(title, fmt),
-                mime=MEDIA_TYPES[fmt], key=f"report-{fmt}-{session_id}",
+    """The report, built only when asked (not on every run of the page)."""
+    store, user = resources.store(), resources.username()
+    for column, fmt in zip(st.columns(len(REPORT_FORMATS)), REPORT_FORMATS, strict=True):
+        with column:
+            prepared_download(
+                fmt, ":material/description:", lambda fmt=fmt: report_file(store, user, session_id, fmt),
+                f"Consultation report ({fmt.upper()})", MEDIA_TYPES[fmt], _file_name(title, fmt), session_id,
             )  # fmt: skip
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import streamlit as st
 
 from workbench.services import qdc, qdpx_export
 from workbench.services.publication import slug
 from workbench.ui import resources
-from workbench.ui.errors import reported
+from workbench.ui.widgets import prepared_download
 
 QDPX_LABEL = "REFI-QDA (.qdpx) for NVivo, ATLAS.ti, MAXQDA"
 QDC_LABEL = "Codebook (.qdc)"
@@ -34,20 +32,4 @@ def exchange_panel(project_id: int, project: str) -> None:
         prepared_download(
             "qdc", ":material/account_tree:", lambda: qdc.export_qdc(store, user, project_id),
             QDC_LABEL, "application/xml", f"{slug(project)}-codebook.qdc", project_id,
-        )  # fmt: skip
-
-
-def prepared_download(
-    kind: str, icon: str, build: Callable[[], bytes], label: str, mime: str, file_name: str, project_id: int
-) -> None:
-    """A "Prepare" button that builds the file once, then its download button (kept across reruns)."""
-    remembered = f"{kind}_bytes_{project_id}"
-    if st.button(f"Prepare .{kind}", key=f"build_{kind}", icon=icon):
-        with reported():
-            st.session_state[remembered] = build()
-    data = st.session_state.get(remembered)
-    if isinstance(data, bytes):
-        st.download_button(
-            label, data=data, mime=mime, file_name=file_name, key=f"download_{kind}", on_click="ignore",
-            icon=":material/download:",
         )  # fmt: skip

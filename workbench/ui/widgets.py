@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 import streamlit as st
 
 from workbench.services.projects import ProjectSummary, list_projects
 from workbench.ui import navigation, resources, state
+from workbench.ui.errors import reported
 
 
 def project_picker(projects: list[ProjectSummary] | None = None) -> ProjectSummary | None:
@@ -65,3 +66,20 @@ def paged(rows: Sequence[T], key: str, size: int = GRID_ROWS, noun: str = "rows"
     end = start + len(shown)
     right.caption(f"{noun.capitalize()} {start + 1}–{end} of {len(rows)}, page {page} of {pages}.")
     return shown
+
+
+def prepared_download(
+    kind: str, icon: str, build: Callable[[], bytes], label: str, mime: str, file_name: str, owner_id: int
+) -> None:
+    """A "Prepare" button that builds the file only when asked, then its download button (kept across
+    reruns, per ``owner_id``: the project or session the file is of)."""
+    remembered = f"{kind}_bytes_{owner_id}"
+    if st.button(f"Prepare .{kind}", key=f"build_{kind}", icon=icon):
+        with reported():
+            st.session_state[remembered] = build()
+    data = st.session_state.get(remembered)
+    if isinstance(data, bytes):
+        st.download_button(
+            label, data=data, mime=mime, file_name=file_name, key=f"download_{kind}", on_click="ignore",
+            icon=":material/download:",
+        )  # fmt: skip
