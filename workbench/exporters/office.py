@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -87,20 +88,24 @@ def _text_cell(value: Cell, twips: int) -> object:
     return cell
 
 
-def to_docx(table: Table) -> bytes:
-    """A Word document holding the table under its title, with its note below."""
+def new_document(landscape: bool) -> DocxDocument:
+    """A Word document in the tables' style: Calibri 9 pt, landscape for wide tables."""
     document = Document()
     style = document.styles["Normal"]
     style.font.name = "Calibri"
     style.font.size = Pt(9)
-    if table.wide:
+    if landscape:
         _landscape(document)
-    document.add_paragraph().add_run(xml_safe(table.title)).bold = True
-    grid = document.add_table(rows=1, cols=len(table.columns))
+    return document
+
+
+def add_table(document: object, table: Table) -> None:
+    """The table as a bordered grid, its columns sized by weight, its note below (title not included)."""
+    grid = document.add_table(rows=1, cols=len(table.columns))  # type: ignore[attr-defined]
     grid.autofit = False
     _borders(grid._tbl)
     _header_row(grid.rows[0], table.columns)
-    section = document.sections[0]
+    section = document.sections[0]  # type: ignore[attr-defined]
     usable = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
     total = sum(table.weights) or 1.0
     widths = [int(usable * weight / total) for weight in table.weights]
@@ -116,7 +121,14 @@ def to_docx(table: Table) -> bytes:
             row.append(_text_cell(value, width))
         grid._tbl.append(row)
     if table.note:
-        document.add_paragraph().add_run(xml_safe(table.note)).italic = True
+        document.add_paragraph().add_run(xml_safe(table.note)).italic = True  # type: ignore[attr-defined]
+
+
+def to_docx(table: Table) -> bytes:
+    """A Word document holding the table under its title, with its note below."""
+    document = new_document(table.wide)
+    document.add_paragraph().add_run(xml_safe(table.title)).bold = True
+    add_table(document, table)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
