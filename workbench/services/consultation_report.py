@@ -16,12 +16,13 @@ from workbench.domain.consultation_report import (
 from workbench.domain.consultations import ConsultationMode, summarise
 from workbench.exporters.consultation_report import report_docx, report_xlsx
 from workbench.services.access import Action, require
-from workbench.services.consultation_answers import aware, cards_of, consultation
+from workbench.services.consultation_answers import aware, consultation
 from workbench.services.consultation_theory import session_changes
+from workbench.services.consultations import card_answers
 from workbench.services.errors import Invalid
-from workbench.store.consultation_models import ConfigurationRating, ConsultationParticipant
+from workbench.store.consultation_models import ConsultationParticipant
 from workbench.store.db import Store
-from workbench.store.models import Configuration, Project
+from workbench.store.models import Project
 
 REPORT_FORMATS = ("docx", "xlsx")
 
@@ -43,23 +44,7 @@ def build_report(store: Store, username: str, session_id: int) -> ConsultationRe
             .order_by(ConsultationParticipant.id)
         ).all()
         kept = {p.id: p for p in people if p.revoked_at is None}
-        answers = [
-            a
-            for a in session.scalars(
-                select(ConfigurationRating)
-                .where(ConfigurationRating.participant_id.in_([p.id for p in people]))
-                .order_by(ConfigurationRating.participant_id)
-            )
-            if a.participant_id in kept
-        ]
-        cards = cards_of(session, session_id)
-        labels = dict(
-            session.execute(
-                select(Configuration.id, Configuration.label).where(
-                    Configuration.id.in_([c.configuration_id for c in cards])
-                )
-            ).all()
-        )
+        cards, labels, answers = card_answers(session, session_id)
         report_cards = []
         for card in cards:
             mine = [a for a in answers if a.configuration_id == card.configuration_id]

@@ -344,6 +344,29 @@ def _card_result(card: ConsultationCard, label: str, answers: list[Configuration
     )  # fmt: skip
 
 
+def card_answers(
+    session: Session, session_id: int
+) -> tuple[list[ConsultationCard], dict[int, str], list[ConfigurationRating]]:
+    """A session's cards, their configurations' labels, and the answers of participants whose link
+    was not withdrawn (by participant): what results and the report are both built from."""
+    cards = cards_of(session, session_id)
+    labels = {
+        config_id: label
+        for config_id, label in session.execute(
+            select(Configuration.id, Configuration.label).where(
+                Configuration.id.in_([c.configuration_id for c in cards])
+            )
+        )
+    }
+    answers = session.scalars(
+        select(ConfigurationRating)
+        .join(ConsultationParticipant)
+        .where(ConsultationParticipant.session_id == session_id, ConsultationParticipant.revoked_at.is_(None))
+        .order_by(ConfigurationRating.participant_id)
+    ).all()
+    return cards, labels, list(answers)
+
+
 def results(store: Store, username: str, session_id: int, project_id: int | None = None) -> Results:
     """Per card: ratings, mean, 1-5 distribution, disagreement, comments and what participants found
     missing; cards most disputed first. Answers of revoked participants are left out. With
@@ -353,22 +376,7 @@ def results(store: Store, username: str, session_id: int, project_id: int | None
         if project_id is not None and found.project_id != project_id:
             raise NotFound(f"consultation {session_id} is not in this project")
         require(session, found.project_id, username, Action.RUN_CONSULTATIONS)
-        cards = cards_of(session, session_id)
-        labels = dict(
-            session.execute(
-                select(Configuration.id, Configuration.label).where(
-                    Configuration.id.in_([c.configuration_id for c in cards])
-                )
-            ).all()
-        )
-        answers = session.scalars(
-            select(ConfigurationRating)
-            .join(ConsultationParticipant)
-            .where(
-                ConsultationParticipant.session_id == session_id, ConsultationParticipant.revoked_at.is_(None)
-            )
-            .order_by(ConfigurationRating.participant_id)
-        ).all()
+        cards, labels, answers = card_answers(session, session_id)
         per_card = [
             _card_result(
                 c,
