@@ -181,3 +181,16 @@ def test_ancestors_climb_to_the_root_and_stop_at_a_cycle():
     assert ancestors(CODE_TREE, 4) == [2, 1]
     assert ancestors(CODE_TREE, 6) == []
     assert ancestors({1: 2, 2: 1}, 1) == [2]
+
+
+def test_a_codes_path_runs_from_its_root_with_the_separator_asked_for():
+    from workbench.domain.codebook import code_paths
+
+    names = {1: "Mechanisms", 2: "Safety", 3: "Others are safe"}
+    parents = {1: None, 2: 1, 3: 2}
+    assert code_paths(names, parents)[3] == "Mechanisms / Safety / Others are safe"
+    assert code_paths(names, parents, "/") == {
+        1: "Mechanisms",
+        2: "Mechanisms/Safety",
+        3: "Mechanisms/Safety/Others are safe",
+    }

@@ -214,6 +214,16 @@ def ancestors(parents: Mapping[int, int | None], code_id: int) -> list[int]:
     return out
 
 
+def code_paths(
+    names: Mapping[int, str], parents: Mapping[int, int | None], separator: str = " / "
+) -> dict[int, str]:
+    """Each code's path from its root, e.g. "Mechanisms / Others are safe" (``separator`` between)."""
+    return {
+        code_id: separator.join([*(names[p] for p in reversed(ancestors(parents, code_id))), name])
+        for code_id, name in names.items()
+    }
+
+
 @dataclass(frozen=True)
 class CodeUsage:
     """How much a code was used: its own codings and studies, and those of it with all its sub-codes."""

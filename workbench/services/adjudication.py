@@ -22,7 +22,7 @@ from sqlalchemy import desc, select
 from sqlalchemy.orm import Session
 
 from workbench.domain.adjudication import Decision, Region, agreements, regions, settled_spans
-from workbench.domain.codebook import ancestors
+from workbench.domain.codebook import code_paths
 from workbench.domain.configurations import CodingMode
 from workbench.domain.spans import Span
 from workbench.services.access import Action, allowed_actions, require
@@ -227,12 +227,12 @@ def disagreements(
         }
         studies = {s.id: s for s in session.scalars(select(Study).where(Study.id.in_(visible)))}
         codes = {c.id: c for c in session.scalars(select(Code).where(Code.project_id == project_id))}
-        parents = parent_map(session, project_id)
+        paths = code_paths({c.id: c.name for c in codes.values()}, parent_map(session, project_id))
         settled = _settlements(session, project_id, a, b)
         out = []
         for (document_id, cid), (a_spans, b_spans) in pairs.items():
             document, code = documents[document_id], codes[cid]
-            path = " / ".join(reversed([code.name, *(codes[i].name for i in ancestors(parents, cid))]))
+            path = paths[cid]
             for region in regions(a_spans, b_spans):
                 found = settled.get((document_id, cid, region.start, region.end))
                 settlement = _settlement(session, found, document.text) if found else None

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from workbench.domain import agreement as maths
 from workbench.domain.agreement import ConfigurationCodes, Counts, Span
-from workbench.domain.codebook import ancestors
+from workbench.domain.codebook import code_paths
 from workbench.domain.configurations import ElementRole
 from workbench.services.access import Action, require
 from workbench.services.errors import Invalid, NotFound
@@ -192,12 +192,10 @@ def _load(session: Session, project_id: int, coder_ids: tuple[int, int]) -> _Dat
 
 
 def _paths(codes: dict[int, Code]) -> dict[int, str]:
-    """Each code's path in the code tree, "Parent/Child"."""
-    parents = {c.id: c.parent_id for c in codes.values()}
-    return {
-        i: "/".join([*(codes[p].name for p in reversed(ancestors(parents, i))), code.name])
-        for i, code in codes.items()
-    }
+    """Each code's path in the code tree, "Parent/Child" (the CLI contract's form)."""
+    return code_paths(
+        {c.id: c.name for c in codes.values()}, {c.id: c.parent_id for c in codes.values()}, "/"
+    )
 
 
 def _counts(data: _Data, unit: str) -> dict[tuple[int, int], Counts]:

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from workbench.domain.codebook import CodeKind, ancestors
+from workbench.domain.codebook import CodeKind, code_paths
 from workbench.domain.configurations import CodingMode
 from workbench.domain.studies import short_citation
 from workbench.services.access import Action, require, require_for_work
@@ -205,15 +205,10 @@ def code_options(store: Store, username: str, project_id: int) -> list[CodeOptio
             .group_by(Coding.code_id)
         )
         used = {code_id: (int(n), last) for code_id, n, last in usage}
-    by_id = {c.id: c for c in codes}
-
-    parents = {c.id: c.parent_id for c in codes}
-
-    def path(code: Code) -> str:
-        names = [code.name, *(by_id[i].name for i in ancestors(parents, code.id))]
-        return " / ".join(reversed(names))
-
-    options = [CodeOption(c.id, c.name, path(c), c.kind, c.colour, *used.get(c.id, (0, None))) for c in codes]
+    paths = code_paths({c.id: c.name for c in codes}, {c.id: c.parent_id for c in codes})
+    options = [
+        CodeOption(c.id, c.name, paths[c.id], c.kind, c.colour, *used.get(c.id, (0, None))) for c in codes
+    ]
     options.sort(key=lambda o: o.path.casefold())
     options.sort(key=lambda o: o.last_used.timestamp() if o.last_used else float("-inf"), reverse=True)
     return options
