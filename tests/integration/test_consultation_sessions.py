@@ -16,6 +16,7 @@ from tests.conftest import run_workbench
 from workbench.services import (
     configurations,
     consultation_answers,
+    consultation_sessions,
     consultations,
     database,
     members,
@@ -23,7 +24,7 @@ from workbench.services import (
     theory,
 )
 from workbench.services.consultation_answers import ConsultationNotOpen, InvitationRefused
-from workbench.services.errors import Invalid, NotFound, PermissionDenied
+from workbench.services.errors import Conflict, Invalid, NotFound, PermissionDenied
 from workbench.store import migrate
 from workbench.store.base import Base
 from workbench.store.consultation_models import (
@@ -47,9 +48,9 @@ def demo(demo_clone):
     return demo_clone, project_id, configs
 
 
-def _session(store, project_id, config_ids, **kwargs):
+def _session(store, project_id, config_ids, title="Peer workers' panel", **kwargs):
     return consultations.create_session(
-        store, OWNER, project_id, "Peer workers' panel", configuration_ids=config_ids, **kwargs
+        store, OWNER, project_id, title, configuration_ids=config_ids, **kwargs
     )
 
 
@@ -156,7 +157,7 @@ def test_a_session_outside_its_open_period_refuses_its_links(demo):
         opens_at=now - timedelta(days=9),
         closes_at=now - timedelta(days=2),
     )
-    later = _session(store, project_id, [configs[0].id], opens_at=now + timedelta(days=2))
+    later = _session(store, project_id, [configs[0].id], "Later panel", opens_at=now + timedelta(days=2))
     (was,) = consultations.invite(store, OWNER, closed, 1, expires_at=now + timedelta(days=30))
     (soon,) = consultations.invite(store, OWNER, later, 1)
     with pytest.raises(ConsultationNotOpen, match="closed on"):
@@ -169,7 +170,7 @@ def test_a_session_outside_its_open_period_refuses_its_links(demo):
 def test_a_link_reads_and_answers_only_its_own_sessions_cards(demo):
     store, project_id, configs = demo
     ours = _session(store, project_id, [configs[0].id, configs[1].id])
-    theirs = _session(store, project_id, [configs[0].id, configs[2].id])
+    theirs = _session(store, project_id, [configs[0].id, configs[2].id], "Another panel")
     (ann,) = consultations.invite(store, OWNER, ours, 1)
     seen = consultation_answers.participant_cards(store, ann.token)
     assert [c.card.id for c in seen] == [c.id for c in consultations.session_cards(store, OWNER, ours)]
@@ -258,7 +259,7 @@ def test_results_summarise_each_card_and_put_the_most_disputed_first(demo):
 def test_the_facilitator_shows_a_card_of_the_session_to_the_room(demo):
     store, project_id, configs = demo
     session_id = _session(store, project_id, [configs[0].id])
-    other = _session(store, project_id, [configs[1].id])
+    other = _session(store, project_id, [configs[1].id], "Another panel")
     (ann,) = consultations.invite(store, OWNER, session_id, 1)
     card = consultations.session_cards(store, OWNER, session_id)[0]
     before = consultations.results_revision(store, session_id)
@@ -359,3 +360,11 @@ def test_answers_given_before_the_upgrade_keep_their_rating_and_count_as_updated
         assert (updated if updated.tzinfo else updated.replace(tzinfo=UTC)) == given
         assert session.scalars(select(ConsultationSession.mode)).one() == "live"
     store.dispose()
+
+
+def test_a_second_session_with_the_same_title_is_refused_so_results_and_reports_stay_distinguishable(demo):
+    store, project_id, configs = demo
+    _session(store, project_id, [configs[0].id])
+    with pytest.raises(Conflict, match="already has a consultation called"):
+        consultations.create_session(store, OWNER, project_id, "PEER WORKERS' PANEL ")
+    assert len(consultation_sessions.list_sessions(store, OWNER, project_id)) == 1

@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Multiselect
 
 from tests.integration.blind_project import ALICE, BOB, CAROL, OWNER, Blind, build
 from tests.ui.conftest import OpenApp
@@ -27,31 +29,37 @@ def test_the_owner_sees_the_progress_grid_and_releases_a_study(blind, open_app: 
     assert at.toggle(key="assign_blind").value is True
     grid = at.dataframe[0].value
     assert list(grid["Study"]) == ["s01"]
-    assert list(grid[ALICE]) == ["🟡 in progress"] and list(grid[BOB]) == ["🟡 in progress"]
+    assert list(grid[ALICE]) == ["◐ in progress"] and list(grid[BOB]) == ["◐ in progress"]
     at.selectbox(key="assign_release").select(b.s01).run()
     next(x for x in at.button if x.label == "Release").click().run()
     assert not at.exception
     assert assignments.blind_state(store, ALICE, b.s01).released
 
 
+def reviewers_of(at: AppTest) -> Multiselect[str]:
+    """The "Reviewers (one or two)" picker of the study chosen on the Assignments page."""
+    return next(m for m in at.multiselect if m.label == "Reviewers (one or two)")
+
+
 def test_the_owner_assigns_a_study_to_a_reviewer(blind, open_app: OpenApp):
     url, store, b = blind
     at = open_app(url, OWNER, "assignments")
     at.selectbox(key="assign_study").select(b.s02).run()
-    assert at.multiselect(key=f"assign_to_{b.s02}").value == []
-    at.multiselect(key=f"assign_to_{b.s02}").select(CAROL)
+    assert reviewers_of(at).value == []
+    reviewers_of(at).select(CAROL)
     next(x for x in at.button if x.label == "Save reviewers").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert [q.study_id for q in assignments.my_studies(store, CAROL, b.project_id)] == [b.s02]
+    assert reviewers_of(at).value == [CAROL]  # the picker shows who the study is assigned to now
 
 
 def test_the_owner_sees_a_studys_reviewers_and_takes_one_off(blind, open_app: OpenApp):
     url, store, b = blind
     at = open_app(url, OWNER, "assignments")
     at.selectbox(key="assign_study").select(b.s01).run()
-    before = at.multiselect(key=f"assign_to_{b.s01}").value
+    before = reviewers_of(at).value
     assert len(before) == 2
-    at.multiselect(key=f"assign_to_{b.s01}").unselect(before[1])
+    reviewers_of(at).unselect(before[1])
     next(x for x in at.button if x.label == "Save reviewers").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert b.s01 not in [q.study_id for q in assignments.my_studies(store, before[1], b.project_id)]

@@ -24,7 +24,7 @@ from workbench.services.consultation_answers import (  # noqa: F401  (rate, Rati
     now,
     rate,
 )
-from workbench.services.errors import Invalid, NotFound
+from workbench.services.errors import Conflict, Invalid, NotFound
 from workbench.store.audit import record
 from workbench.store.consultation_models import (
     ConfigurationRating,
@@ -173,6 +173,12 @@ def create_session(
         raise Invalid("a consultation closes after it opens")
     with store.transaction() as session:
         user = require(session, project_id, username, Action.RUN_CONSULTATIONS)
+        taken = select(ConsultationSession.id).where(
+            ConsultationSession.project_id == project_id,
+            func.lower(ConsultationSession.title) == title.lower(),
+        )
+        if session.scalar(taken) is not None:
+            raise Conflict(f"this project already has a consultation called {title!r}: choose another title")
         if theory_version_id is not None:
             cards = _cards_from_version(session, project_id, theory_version_id)
         else:

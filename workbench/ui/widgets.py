@@ -83,3 +83,7 @@ def prepared_download(
             label, data=data, mime=mime, file_name=file_name, key=f"download_{kind}", on_click="ignore",
             icon=":material/download:",
         )  # fmt: skip
+
+
+# a reviewer's progress on a study, as a mark the shipped fonts draw (emoji would show as boxes)
+PROGRESS_MARKS = {"not started": "○", "in progress": "◐", "done": "●"}

@@ -7,10 +7,10 @@ from workbench.services import assignments
 from workbench.services.studies import list_studies
 from workbench.ui import resources
 from workbench.ui.errors import reported
-from workbench.ui.widgets import require_project
+from workbench.ui.widgets import PROGRESS_MARKS, require_project
 
 # the grid's colours: one per state, the same as on the My studies page
-MARKS = {Progress.NOT_STARTED: "⚪", Progress.IN_PROGRESS: "🟡", Progress.DONE: "🟢"}
+
 
 BLIND_KEY = "assign_blind"
 
@@ -46,7 +46,7 @@ def owner_controls() -> None:
         with st.form("assign_one", border=False):
             chosen = st.multiselect(
                 "Reviewers (one or two)", reviewers, default=[r for r in current if r in reviewers],
-                max_selections=2, key=f"assign_to_{study_id}",
+                max_selections=2, key=f"assign_to_{study_id}_{'_'.join(current)}",  # new key: fresh default
             )  # fmt: skip
             if st.form_submit_button("Save reviewers") and study_id is not None:
                 with reported():
@@ -113,7 +113,7 @@ if owner:
 
 def cell(state: Progress | None) -> str:
     """A grid cell: the state with its colour mark; empty where the reviewer is not assigned."""
-    return f"{MARKS[state]} {state.value}" if state is not None else ""
+    return f"{PROGRESS_MARKS[state.value]} {state.value}" if state is not None else ""
 
 
 st.header("Progress")

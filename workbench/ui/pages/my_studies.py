@@ -7,9 +7,7 @@ from workbench.services import assignments
 from workbench.ui import navigation, resources, state
 from workbench.ui.errors import reported
 from workbench.ui.text import plain
-from workbench.ui.widgets import require_project
-
-ICONS = {Progress.NOT_STARTED: "⚪", Progress.IN_PROGRESS: "🟡", Progress.DONE: "🟢"}  # as on Assignments
+from workbench.ui.widgets import PROGRESS_MARKS, require_project
 
 project = require_project()
 st.title("My studies")
@@ -29,7 +27,9 @@ for item in queue:
     title = f" — {item.title}" if item.title else ""
     key.markdown(f"**{plain(item.key)}**{plain(title)}")
     released = " · released" if item.released else ""
-    status.write(f"{ICONS[item.status]} {item.status.value} ({item.own_codings} codings){released}")
+    status.write(
+        f"{PROGRESS_MARKS[item.status.value]} {item.status.value} ({item.own_codings} codings){released}"
+    )
     if opened.button("Open in Coding", key=f"my_open_{item.study_id}"):
         state.set_reader_target(item.study_id)
         st.switch_page(navigation.CODING.path)
