@@ -76,7 +76,7 @@ def test_three_participants_answer_and_the_facilitator_sees_them_live(
     live.get_by_label("Password", exact=True).fill(PASSWORD)
     live.get_by_label("Password", exact=True).press("Enter")
     expect(live.get_by_role("heading", name="Projects")).to_be_visible(timeout=60_000)
-    live.get_by_test_id("stSidebarNav").get_by_text("Consultations").click()
+    live.get_by_test_id("stSidebarNav").get_by_text("Consultations", exact=True).click()
     expect(live.get_by_role("heading", name="Consultations")).to_be_visible()
     # the facilitator sets the session up and makes three invitation links, all in the browser
     live.get_by_text("New consultation").click()

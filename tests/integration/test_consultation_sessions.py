@@ -184,6 +184,7 @@ def test_a_link_reads_and_answers_only_its_own_sessions_cards(demo):
         "mechanism",
         "outcome",
         "example_quote",
+        "show_figure",  # a flag: the figure itself comes through consultation_figures, naming no study
     }
     other_card = consultations.session_cards(store, OWNER, theirs)[
         0

@@ -28,7 +28,7 @@ def _titles(role: Role) -> set[str]:
 
 def test_a_stakeholder_is_listed_only_the_theory_pages():
     assert _titles(Role.STAKEHOLDER) == {
-        "Projects", "Configurations", "Programme theory", "Graphs", "Team", "Account",
+        "Projects", "Configurations", "Programme theory", "My consultations", "Graphs", "Team", "Account",
     }  # fmt: skip
 
 

@@ -47,6 +47,7 @@ class Card:
     mechanism: str
     outcome: str
     example_quote: str
+    show_figure: bool = False  # participants also see the infographic of the configuration's context
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def card_of(card: ConsultationCard) -> Card:
     """A card row as the plain dataclass pages and the CLI are given."""
     return Card(
         card.id, card.configuration_id, card.position, card.statement, card.context, card.mechanism,
-        card.outcome, card.example_quote,
+        card.outcome, card.example_quote, bool(card.show_figure),
     )  # fmt: skip
 
 
@@ -248,6 +249,56 @@ def member_join(store: Store, username: str, session_id: int) -> ParticipantView
     """A signed-in member (any role may rate) takes part in a consultation of their project."""
     with store.transaction() as session:
         return _view(session, *_member(session, username, session_id))
+
+
+@dataclass(frozen=True)
+class OpenConsultation:
+    """A consultation a signed-in member may answer now, with how far they got."""
+
+    id: int
+    title: str
+    purpose: str
+    mode: str
+    cards: int
+    answered: int
+
+
+def _is_open(found: ConsultationSession, at: datetime) -> bool:
+    opens, closes = aware(found.opens_at), aware(found.closes_at)
+    return (opens is None or opens <= at) and (closes is None or at < closes)
+
+
+def member_sessions(store: Store, username: str, project_id: int) -> list[OpenConsultation]:
+    """The project's consultations open now that the signed-in member may answer (not those where the
+    organisers withdrew their participation), newest first."""
+    with store.transaction() as session:
+        user = require(session, project_id, username, Action.RATE_CONFIGURATIONS)
+        mine = {
+            p.session_id: p
+            for p in session.scalars(
+                select(ConsultationParticipant)
+                .join(ConsultationSession)
+                .where(
+                    ConsultationSession.project_id == project_id, ConsultationParticipant.user_id == user.id
+                )
+            )
+        }
+        at, out = now(), []
+        rows = session.scalars(
+            select(ConsultationSession)
+            .where(ConsultationSession.project_id == project_id)
+            .order_by(ConsultationSession.id.desc())
+        ).all()
+        for found in rows:
+            participant = mine.get(found.id)
+            if not _is_open(found, at) or (participant is not None and participant.revoked_at is not None):
+                continue
+            cards = cards_of(session, found.id)
+            answers = _answers(session, participant.id) if participant is not None else {}
+            answered = sum(1 for c in cards if c.configuration_id in answers)
+            mode = ConsultationMode(found.mode).value
+            out.append(OpenConsultation(found.id, found.title, found.purpose, mode, len(cards), answered))
+        return out
 
 
 def member_cards(store: Store, username: str, session_id: int) -> list[ParticipantCard]:

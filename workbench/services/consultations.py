@@ -230,9 +230,11 @@ def edit_card(
     mechanism: str | None = None,
     outcome: str | None = None,
     example_quote: str | None = None,
+    show_figure: bool | None = None,
 ) -> Card:
-    """Reword a card for participants (the configuration itself is unchanged); None keeps a field."""
-    changes = {
+    """Reword a card for participants (the configuration itself is unchanged), and say whether they see
+    the infographic of its context; None keeps a field."""
+    changes: dict[str, str | bool] = {
         k: v.strip()
         for k, v in dict(
             statement=statement,
@@ -243,6 +245,8 @@ def edit_card(
         ).items()
         if v is not None
     }
+    if show_figure is not None:
+        changes["show_figure"] = bool(show_figure)
     if changes.get("statement", "x") == "":
         raise Invalid("a card needs a statement")
     with store.transaction() as session:

@@ -93,11 +93,17 @@ def card_editor(card: Card) -> None:
         quote = st.text_area(
             "Example quote (anonymised, optional)", card.example_quote, key=f"card_quote_{card.id}"
         )
+        figure = st.checkbox(
+            "Show the infographic of its context", card.show_figure, key=f"card_figure_{card.id}",
+            help="Participants see the figure of this context under it: boxes and numbers of studies, "
+            "no study named.",
+        )  # fmt: skip
         if st.form_submit_button("Save card"):
             with reported():
                 consultations.edit_card(
                     resources.store(), resources.username(), card.id, statement=statement,
                     context=context, mechanism=mechanism, outcome=outcome, example_quote=quote,
+                    show_figure=figure,
                 )  # fmt: skip
                 st.success("Card saved.")
 

@@ -37,6 +37,7 @@ CODEBOOK = PageEntry("codebook.py", "Codebook", ":material/account_tree:")
 CONFIGURATIONS = PageEntry("configurations.py", "Configurations", ":material/schema:")
 THEORY = PageEntry("theory.py", "Programme theory", ":material/history:")
 CONSULTATIONS = PageEntry("consultations.py", "Consultations", ":material/forum:")
+MY_CONSULTATIONS = PageEntry("my_consultations.py", "My consultations", ":material/rate_review:")
 MEMOS = PageEntry("memos.py", "Memos", ":material/sticky_note_2:")
 GRAPHS = PageEntry("graphs.py", "Graphs", ":material/hub:")
 EXPORT = PageEntry("export.py", "Export", ":material/download:")
@@ -56,6 +57,7 @@ SECTIONS: dict[str, list[PageEntry]] = {
         CONFIGURATIONS,
         THEORY,
         CONSULTATIONS,
+        MY_CONSULTATIONS,
         MEMOS,
         GRAPHS,
         AGREEMENT,
@@ -80,6 +82,7 @@ NEEDS: dict[str, Action] = {
     CONFIGURATIONS.script: Action.READ_THEORY,
     THEORY.script: Action.READ_THEORY,
     CONSULTATIONS.script: Action.RUN_CONSULTATIONS,
+    MY_CONSULTATIONS.script: Action.RATE_CONFIGURATIONS,
     MEMOS.script: Action.READ_STUDIES,
     GRAPHS.script: Action.READ_THEORY,
     AGREEMENT.script: Action.VIEW_AGREEMENT,
