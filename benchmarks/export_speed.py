@@ -3,7 +3,8 @@
 Usage: .venv/bin/python benchmarks/export_speed.py [--studies 200] [--configurations 2000] [--keep DIR]
 Each run uses fresh SQLite stores in a temporary folder; the generated project is written straight
 through the store (codebook of the sample corpus, synthetic studies, excerpts, codings and
-configurations with evidence). Figures are rendered by kaleido with Debian's chromium.
+configurations with evidence). The bundle uses the default figure engine (see benchmarks/bundle_speed.py
+for the stage-by-stage comparison with kaleido).
 """
 
 from __future__ import annotations

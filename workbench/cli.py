@@ -22,7 +22,7 @@ from workbench import (
 from workbench.importers.archive import from_path, walk
 from workbench.importers.errors import ImportProblem
 from workbench.importers.text import extract_file
-from workbench.services import database, demo, importing, projects, stats
+from workbench.services import database, demo, demo_large, importing, projects, stats
 from workbench.services.access import current_username
 from workbench.services.errors import ServiceError
 from workbench.store.db import Store, database_url
@@ -56,12 +56,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.if_empty and stats.store_has_projects(store):
         print("the store already holds projects; demo not loaded (--if-empty)")
         return 0
+    if args.large is not None:
+        return _large_demo(store, args)
     result = demo.load_demo(store, current_username())
     verb = "loaded" if result.created else "already present, nothing changed:"
     counts = stats.store_stats(store, current_username(), result.project_id) if result.created else None
     print(f"{demo.DEMO_PROJECT!r} {verb} (project id {result.project_id})")
     if counts:
         print(", ".join(f"{v} {k}" for k, v in counts.items() if k != "projects"))
+    return 0
+
+
+def _large_demo(store: Store, args: argparse.Namespace) -> int:
+    big = demo_large.load_large_demo(store, current_username(), args.large, args.reviewers, args.project)
+    if not big.created:
+        print(f"{big.name!r} already present, nothing changed (project id {big.project_id})")
+        return 0
+    counts = stats.store_stats(store, current_username(), big.project_id)
+    print(f"{big.name!r} loaded (project id {big.project_id}); reviewers {', '.join(big.reviewers)}")
+    print(", ".join(f"{v} {k}" for k, v in counts.items() if k != "projects"))
     return 0
 
 
@@ -165,6 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo_cmd.add_argument(
         "--if-empty", action="store_true", help="load only into a store with no projects (used by `make run`)"
     )
+    demo_cmd.add_argument("--large", type=int, metavar="N", help="generate a fictional project of N studies")
+    demo_cmd.add_argument("--reviewers", type=int, default=4, metavar="R", help="with --large: R reviewers")
+    demo_cmd.add_argument("--project", metavar="NAME", help="with --large: the project's name")
     demo_cmd.set_defaults(func=cmd_demo)
 
     st = sub.add_parser(

@@ -48,8 +48,11 @@ def test_saving_a_version_and_comparing_it_with_the_current_configurations(demo_
     assert any(m.value == "0 added, 0 removed, 0 changed, 32 unchanged." for m in at.markdown)
 
 
-def open_page(at):
+def open_page(at, tab=None):
+    """The Configurations page, on ``tab`` if given (only the open tab is drawn)."""
     at.run()
+    if tab is not None:
+        at.session_state["configurations_tab"] = tab
     return at.switch_page("workbench/ui/pages/configurations.py").run()
 
 
@@ -59,7 +62,7 @@ def code_ids(store):
 
 def test_building_a_configuration_saves_it_with_the_ticked_excerpts_in_one_step(demo_app):
     at, store = demo_app
-    open_page(at)
+    open_page(at, "Build a CMOC")
     pick = code_ids(store)
     at.selectbox(key="cmoc0_context").set_value(pick["Mutual sharing"]).run()
     at.multiselect(key="cmoc0_mechanisms").set_value([pick["I am acceptable or worthwhile"]]).run()
@@ -81,7 +84,7 @@ def test_building_a_configuration_saves_it_with_the_ticked_excerpts_in_one_step(
 
 def test_using_a_suggestion_fills_in_its_codes_and_ticks_nothing(demo_app):
     at, store = demo_app
-    open_page(at)
+    open_page(at, "Build a CMOC")
     suggestion = evidence.suggest_configurations(store, USER, 1, "excerpt")[0]
     at.button(key="use_suggestion_0").click().run()
     assert not at.exception
@@ -95,7 +98,7 @@ def test_using_a_suggestion_fills_in_its_codes_and_ticks_nothing(demo_app):
 
 def test_a_configuration_without_a_statement_is_refused_with_a_message(demo_app):
     at, store = demo_app
-    open_page(at)
+    open_page(at, "Build a CMOC")
     before = len(cfg.list_configurations(store, USER, 1))
     at.button(key="use_suggestion_0").click().run()
     at.button(key="save_configuration").click().run()

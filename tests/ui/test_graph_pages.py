@@ -21,7 +21,10 @@ def app(demo_url, open_app):
     return open_app(demo_url, USER, timeout=120)
 
 
-def _graphs(at: AppTest) -> AppTest:
+def _graphs(at: AppTest, tab: str | None = None) -> AppTest:
+    """The Graphs page, on ``tab`` if given (only the open tab is drawn)."""
+    if tab is not None:
+        at.session_state["graphs_tab"] = tab
     return at.switch_page("workbench/ui/pages/graphs.py").run()
 
 
@@ -78,7 +81,7 @@ def test_a_reviewer_filter_limits_the_drill_down_to_that_reviewer(app):
 
 
 def test_a_matrix_cell_drill_down_lists_its_excerpts(app):
-    at = _graphs(app)
+    at = _graphs(app, "Context × outcome")
     drill = at.selectbox(key="drill_context_outcome")
     label = next(o for o in drill.options if o.startswith("Opportunity to help others × Self-acceptance"))
     _pick(drill, label).run()
@@ -142,6 +145,15 @@ def test_chained_configurations_show_their_feedback_loop(app, demo_url):
     evidence.link_configurations(store, USER, rows["A01"], rows["A02"])
     evidence.link_configurations(store, USER, rows["A02"], rows["A01"])
     store.dispose()
-    at = _graphs(app)
+    at = _graphs(app, "Chains")
     assert not at.exception
     assert [w.value for w in at.warning] == ["Feedback loop: A01 → A02 → A01"]
+
+
+def test_only_the_open_tab_of_the_graphs_page_is_drawn(app):
+    at = _graphs(app)
+    assert "graph_context" in [s.key for s in at.selectbox]
+    assert "drill_study_code" not in [s.key for s in at.selectbox]
+    at = _graphs(app, "Study × code")
+    keys = [s.key for s in at.selectbox]
+    assert "drill_study_code" in keys and "graph_context" not in keys

@@ -76,12 +76,22 @@ def back_links(graph: ChainGraph) -> list[ChainLink]:
     return [link for link in graph.links if layer[link.target] <= layer[link.source]]
 
 
-def chains_figure(graph: ChainGraph) -> go.Figure:
-    """Chained configurations as boxes in layers; links in feedback loops drawn red."""
+def placement(graph: ChainGraph) -> tuple[dict[int, tuple[float, float]], float, float, float]:
+    """Each box's top-left corner, the canvas width and height, and the bottom of the lowest box."""
     place = {n.id: (40 + n.layer * STEP_X, 60 + n.row * STEP_Y) for n in graph.nodes}
     width = 80 + STEP_X * (max((n.layer for n in graph.nodes), default=0) + 1)
     bottom = 60 + STEP_Y * max((n.row for n in graph.nodes), default=0) + BOX_H
-    height = bottom + 40 + 30 * len(back_links(graph))
+    return place, width, bottom + 40 + 30 * len(back_links(graph)), bottom
+
+
+def box_statement(statement: str) -> str:
+    """The first 30 characters of a configuration's statement, as its box shows them."""
+    return statement[:30] + ("…" if len(statement) > 30 else "")
+
+
+def chains_figure(graph: ChainGraph) -> go.Figure:
+    """Chained configurations as boxes in layers; links in feedback loops drawn red."""
+    place, width, height, bottom = placement(graph)
     shapes, notes = _links(graph, place, bottom)
     for node in graph.nodes:
         x, y = place[node.id]
@@ -96,7 +106,7 @@ def chains_figure(graph: ChainGraph) -> go.Figure:
                 "line": {"color": "#1f77b4", "width": 1.5},
             }
         )
-        statement = safe(node.statement[:30] + ("…" if len(node.statement) > 30 else ""))
+        statement = safe(box_statement(node.statement))
         notes.append(
             {
                 "x": x + BOX_W / 2,

@@ -7,10 +7,13 @@ kaleido 1.x drives a Chrome-family browser through choreographer, which takes th
 from the network. PNGs carry a 300 dpi ``pHYs`` chunk so word processors size them right: a figure
 laid out for print (``layout.meta["print_cm"]``, such as a context infographic) is rendered so it is
 that many centimetres wide at 300 dpi; any other at 300/96 scale (laid out in CSS pixels, 96 per inch).
+The SVGs of :mod:`workbench.graphs.svg` need no browser: ``convert_svg`` paints them with cairo at the
+same sizes, several times faster (the publication bundle's default).
 """
 
 from __future__ import annotations
 
+import io
 import os
 import struct
 import threading
@@ -29,6 +32,7 @@ FORMATS = ("svg", "png", "pdf")
 DPI = 300
 CSS_DPI = 96
 CM_PER_INCH = 2.54
+MAX_PNG_PX = 32_000  # cairo's largest image side is 32,767 pixels
 _lock = threading.Lock()
 _started = False
 
@@ -100,6 +104,48 @@ def png_scale(fig: go.Figure, width: float) -> float:
     if print_cm:
         return round(float(print_cm) / CM_PER_INCH * DPI) / width
     return DPI / CSS_DPI
+
+
+def print_scale(width: float, print_cm: float | None) -> float:
+    """Device pixels per layout pixel of a 300 dpi PNG: the print width when given, else 300/96."""
+    if print_cm:
+        return round(float(print_cm) / CM_PER_INCH * DPI) / width
+    return DPI / CSS_DPI
+
+
+def convert_svg(svg: str | bytes, fmt: str, width: float, print_cm: float | None = None) -> bytes:
+    """An SVG written by :mod:`workbench.graphs.svg` as itself, as a 300 dpi PNG, or as a PDF, painted
+    by cairo (Debian's libcairo2) through :mod:`workbench.graphs.paint`."""
+    data = svg.encode("utf-8") if isinstance(svg, str) else svg
+    if fmt == "svg":
+        return data
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown figure format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    from workbench.graphs.paint import paint, svg_size
+
+    scale = print_scale(width, print_cm)
+    dpi = DPI
+    largest = max(svg_size(data))
+    if fmt == "png" and largest * scale > MAX_PNG_PX:  # cairo's limit: fewer dots, the same printed size
+        scale = MAX_PNG_PX / largest
+        dpi = round(DPI * scale / print_scale(width, print_cm))
+    try:
+        painted, size = paint(data, fmt, scale)
+    except OSError as exc:  # cairocffi could not load libcairo
+        raise FigureExportError("PNG and PDF figures need cairo: install Debian's libcairo2 package") from exc
+    return painted if fmt == "pdf" else _png(painted, size, dpi)
+
+
+def _png(pixels: bytes, size: tuple[int, int], dpi: int = DPI) -> bytes:
+    """Cairo's pixels encoded by Pillow at a low compression level (cairo's own PNG writer is several
+    times slower on a print-size canvas), ``dpi`` declared."""
+    from PIL import Image
+
+    image = Image.frombuffer("RGB", size, pixels, "raw", "BGRX", 4 * size[0], 1)
+    out = io.BytesIO()
+    # run-length zlib at level 1: a third faster than the default strategy on flat figure colours
+    image.save(out, "PNG", compress_level=1, compress_type=zlib.Z_RLE, dpi=(dpi, dpi))
+    return with_dpi(out.getvalue(), dpi)
 
 
 def render(fig: go.Figure, fmt: str) -> bytes:

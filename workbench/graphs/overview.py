@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
@@ -109,21 +110,46 @@ def _cell_markers(matrix: Matrix, rows: list[str], columns: list[str], unit: str
     )
 
 
-def _size(fig: go.Figure, title: str, rows: list[str], columns: list[str]) -> None:
+@dataclass(frozen=True)
+class MatrixSize:
+    """A matrix figure's canvas and margins in pixels (the plot area is what the margins leave)."""
+
+    width: int
+    height: float  # unrounded: the title sits 24 px below the top of it
+    left: float
+    right: float
+    top: float
+    bottom: float
+
+
+def matrix_size(rows: list[str], columns: list[str]) -> MatrixSize:
     """Margins that fit the row labels and the slanted column labels; one 26 px row per label."""
     longest = max((len(label) for label in rows), default=10)
     top = 70 + 0.72 * 7 * max((len(label) for label in columns), default=10)
     reach = [0.72 * 7 * len(label) - 44 * (len(columns) - 1 - i) for i, label in enumerate(columns)]
     right = 20 + max([0.0, *reach])  # how far the slanted labels reach past the last column
     height = top + 26 * len(rows) + 40
+    width = round(40 + 7 * longest + 44 * len(columns) + right)
+    return MatrixSize(width, height, 20 + 7 * longest, right, top, 20)
+
+
+def _size(fig: go.Figure, title: str, rows: list[str], columns: list[str]) -> None:
+    size = matrix_size(rows, columns)
+    heading = {
+        "text": safe(title),
+        "font": {"size": 16},
+        "y": 1 - 24 / size.height,
+        "yanchor": "top",
+        "x": 0.01,
+    }
     fig.update_layout(
-        title={"text": safe(title), "font": {"size": 16}, "y": 1 - 24 / height, "yanchor": "top", "x": 0.01},
+        title=heading,
         font={"family": FONT, "size": 12},
         plot_bgcolor="white",
         showlegend=False,
-        width=round(40 + 7 * longest + 44 * len(columns) + right),
-        height=round(height),
-        margin={"l": 20 + 7 * longest, "r": right, "t": top, "b": 20},
+        width=size.width,
+        height=round(size.height),
+        margin={"l": size.left, "r": size.right, "t": size.top, "b": size.bottom},
         clickmode="event+select",
         dragmode=False,
     )

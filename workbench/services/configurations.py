@@ -16,7 +16,7 @@ from workbench.domain.configurations import (
 )
 from workbench.domain.studies import short_citation
 from workbench.services.access import Action, allowed_actions, require, require_for_work
-from workbench.services.errors import Invalid, NotFound, check_version
+from workbench.services.errors import Invalid, NotFound, check_version, stale_as_conflict
 from workbench.services.evidence import check_evidence, replace_evidence
 from workbench.services.evidence_source import EvidenceSource, evidence_source
 from workbench.services.visibility import CodingVisibility, visibility, visibility_of_name
@@ -31,6 +31,7 @@ from workbench.store.models import (
     Document,
     ElementEvidence,
     Excerpt,
+    Study,
     User,
 )
 
@@ -143,15 +144,83 @@ def list_configurations(store: Store, username: str, project_id: int) -> list[Co
 
 def configuration_rows(session: Session, project_id: int, user_id: int) -> list[ConfigurationRow]:
     """The project's configurations as ``user_id`` sees them, inside a caller's transaction."""
-    configs = session.scalars(
-        select(Configuration)
-        .where(Configuration.project_id == project_id)
-        .order_by(Configuration.label)
-        .options(*_LOAD)
-    ).all()
     source = evidence_source(session, project_id)
     seen = visibility(session, project_id, user_id)
-    return [_row(c, source, seen) for c in configs]
+    return _rows_of_columns(session, project_id, source, seen)
+
+
+def _rows_of_columns(
+    session: Session, project_id: int, source: EvidenceSource, seen: CodingVisibility
+) -> list[ConfigurationRow]:
+    """What ``_row`` makes of every configuration, from three column queries instead of ORM rows
+    (a 2,000-configuration project loads 40,000 ORM objects otherwise)."""
+    in_project = ConfigurationElement.configuration_id.in_(
+        select(Configuration.id).where(Configuration.project_id == project_id)
+    )
+    evidence: dict[int, list[EvidenceRow]] = {}
+    citations = {
+        study.id: short_citation(study.authors, study.year)
+        for study in session.execute(
+            select(Study.id, Study.authors, Study.year).where(Study.project_id == project_id)
+        )
+    }
+    for ev in session.execute(
+        select(
+            ElementEvidence.element_id, ElementEvidence.coding_id, Excerpt.page, Excerpt.text,
+            User.username, Coding.coder_id, Document.study_id,
+        )
+        .join(ConfigurationElement, ConfigurationElement.id == ElementEvidence.element_id)
+        .join(Coding, Coding.id == ElementEvidence.coding_id)
+        .join(User, User.id == Coding.coder_id)
+        .join(Excerpt, Excerpt.id == Coding.excerpt_id)
+        .join(Document, Document.id == Excerpt.document_id)
+        .where(in_project)
+        .order_by(ElementEvidence.id)
+    ):  # fmt: skip
+        if source.admits(ev.username) and seen.admits(ev.study_id, ev.coder_id):
+            found = EvidenceRow(ev.coding_id, citations[ev.study_id], ev.page, ev.text, ev.username)
+            evidence.setdefault(ev.element_id, []).append(found)
+    roles = list(ElementRole)
+    elements: dict[int, list[ElementRow]] = {}
+    for el in sorted(
+        session.execute(
+            select(
+                ConfigurationElement.id, ConfigurationElement.configuration_id, ConfigurationElement.role,
+                ConfigurationElement.position, ConfigurationElement.code_id, Code.name,
+            )
+            .join(Code, Code.id == ConfigurationElement.code_id)
+            .where(in_project)
+            .order_by(ConfigurationElement.id)
+        ),
+        key=lambda el: (roles.index(el.role), el.position),
+    ):  # fmt: skip
+        element = ElementRow(el.id, el.role.value, el.code_id, el.name, tuple(evidence.get(el.id, ())))
+        elements.setdefault(el.configuration_id, []).append(element)
+    out = []
+    for config in session.execute(
+        select(
+            Configuration.id, Configuration.label, Configuration.statement, Configuration.nested,
+            Configuration.status, Configuration.status_note, Configuration.status_evidence,
+            Configuration.version_id, Configuration.status_ratings,
+        )
+        .where(Configuration.project_id == project_id)
+        .order_by(Configuration.label)
+    ):  # fmt: skip
+        own = tuple(elements.get(config.id, ()))
+
+        def names(role: ElementRole, own: tuple[ElementRow, ...] = own) -> tuple[str, ...]:
+            return tuple(e.code for e in own if e.role == role.value)
+
+        studies = tuple(sorted({ev.study for e in own for ev in e.evidence}))
+        out.append(
+            ConfigurationRow(
+                config.id, config.label, config.statement, names(ElementRole.CONTEXT),
+                names(ElementRole.MECHANISM), names(ElementRole.OUTCOME), config.nested, config.status.value,
+                config.status_note, tuple(config.status_evidence), studies, own, config.version_id,
+                tuple(config.status_ratings or ()),
+            )
+        )  # fmt: skip
+    return out
 
 
 def _config(session: Session, config_id: int, username: str) -> Configuration:
@@ -258,8 +327,9 @@ def update_configuration(
     status_evidence: Sequence[int] | None = None,
     nested: bool | None = None,
 ) -> None:
-    """Edit the statement, nested flag, or status (revised/refuted with a note and the codings behind it)."""
-    with store.transaction() as session:
+    """Edit the statement, nested flag, or status (revised/refuted with a note and the codings behind it).
+    An edit made on an older version, or racing another one, is refused with ``Conflict``."""
+    with stale_as_conflict(f"configuration {config_id}"), store.transaction() as session:
         config = _config(session, config_id, username)
         user = _changing(session, config, username)
         check_version(config.version_id, expected_version, config.label)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, FromClause, func, select, true
 from sqlalchemy.orm import Session
 
 from workbench.domain.appraisal import casp_summary
@@ -35,6 +36,7 @@ from workbench.store.models import (
     ElementEvidence,
     Excerpt,
     ProgrammeTheoryVersion,
+    Project,
     Study,
     User,
 )
@@ -213,6 +215,58 @@ def _selection(session: Session, project_id: int, studies: list[Study], filters:
         statuses=frozenset(filters.statuses) if filters.statuses else None,
         labels=labels,
     )
+
+
+def programme_revision(
+    store: Store, username: str, project_id: int, action: Action = Action.READ_THEORY
+) -> tuple[object, ...]:
+    """A fingerprint of everything :func:`programme` reads (also all the codebook tree, the configurations
+    and the versions read), in one statement: while it is unchanged, data read earlier by the same user
+    is still current. ``action`` is what the caller may do (reading theory, or studies)."""
+    with store.transaction() as session:
+        user = require(session, project_id, username, action)
+        in_codes = Code.project_id == project_id
+        in_configs = Configuration.project_id == project_id
+        element_ids = select(ConfigurationElement.id).join(Configuration).where(in_configs)
+        config_ids = select(Configuration.id).where(in_configs)
+
+        def edited(model: type[Study] | type[Code] | type[Configuration] | type[Coding]) -> list[Any]:
+            return [
+                func.count(model.id),
+                func.sum(model.id),
+                func.sum(model.version_id),
+                func.max(model.updated_at),
+            ]
+
+        parts = [
+            select(Project.version_id, Project.blind_coding, Project.consensus_only).where(
+                Project.id == project_id
+            ),
+            select(*edited(Study), func.count(Study.released_at), func.max(Study.released_at)).where(
+                Study.project_id == project_id
+            ),
+            select(*edited(Code)).where(in_codes),
+            select(*edited(Coding)).join(Code, Code.id == Coding.code_id).where(in_codes),
+            select(*edited(Configuration)).where(in_configs),
+            select(func.count(ConfigurationElement.id), func.sum(ConfigurationElement.code_id)).where(
+                ConfigurationElement.configuration_id.in_(config_ids)
+            ),
+            select(func.count(ElementEvidence.id), func.sum(ElementEvidence.id)).where(
+                ElementEvidence.element_id.in_(element_ids)
+            ),
+            select(func.count(ConfigurationLink.id), func.sum(ConfigurationLink.id)).where(
+                ConfigurationLink.from_id.in_(config_ids)
+            ),
+            select(func.count(ProgrammeTheoryVersion.id), func.sum(ProgrammeTheoryVersion.id)).where(
+                ProgrammeTheoryVersion.project_id == project_id
+            ),
+        ]
+        subqueries = [query.subquery() for query in parts]  # one row each: joined, still one row
+        joined: FromClause = subqueries[0]
+        for subquery in subqueries[1:]:
+            joined = joined.join(subquery, true())
+        row = session.execute(select(*[c for sq in subqueries for c in sq.c]).select_from(joined)).one()
+        return (user.id, *(str(v) for v in row))
 
 
 def programme(

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from workbench.domain.studies import short_citation
 from workbench.services.access import Action, require, require_for_work
 from workbench.services.errors import Invalid, NotFound, check_version, stale_as_conflict
-from workbench.services.visibility import CodingVisibility, visibility_of_name
+from workbench.services.visibility import CodingVisibility, visibility
 from workbench.store.audit import record
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, MemoTarget
@@ -47,8 +47,8 @@ class MemoRow:
     version: int
 
 
-def _study_label(study: Study) -> str:
-    return f"{short_citation(study.authors, study.year)} ({study.key})"
+def _study_label(authors: list[str], year: int | None, key: str) -> str:
+    return f"{short_citation(authors, year)} ({key})"
 
 
 def _labels(
@@ -61,22 +61,33 @@ def _labels(
             ids.setdefault(kind, set()).add(target_id)
     project = session.get_one(Project, project_id)
     out: dict[Any, str] = {(MemoTarget.PROJECT, None): f"Project: {project.name}"}
-    for study in session.scalars(select(Study).where(Study.id.in_(ids.get(MemoTarget.STUDY, set())))):
-        out[(MemoTarget.STUDY, study.id)] = f"Study: {_study_label(study)}"
-    for code in session.scalars(select(Code).where(Code.id.in_(ids.get(MemoTarget.CODE, set())))):
-        out[(MemoTarget.CODE, code.id)] = f"Code: {code.name} ({code.kind.value})"
-    for config in session.scalars(
-        select(Configuration).where(Configuration.id.in_(ids.get(MemoTarget.CONFIGURATION, set())))
-    ):
-        out[(MemoTarget.CONFIGURATION, config.id)] = f"Configuration {config.label}: {config.statement[:80]}"
-    excerpts = session.execute(
-        select(Excerpt, Study)
-        .join(Document, Excerpt.document_id == Document.id)
-        .join(Study, Document.study_id == Study.id)
-        .where(Excerpt.id.in_(ids.get(MemoTarget.EXCERPT, set())))
-    )
-    for excerpt, study in excerpts:
-        out[(MemoTarget.EXCERPT, excerpt.id)] = f"Excerpt in {_study_label(study)}: “{excerpt.text[:80]}”"
+    # columns, not ORM rows: a 200-study project has thousands of targets, read on every run of the page;
+    # and no query for a kind of target no memo is about
+    studies = (Study.authors, Study.year, Study.key)
+    if wanted_studies := ids.get(MemoTarget.STUDY):
+        for study_id, authors, year, key in session.execute(
+            select(Study.id, *studies).where(Study.id.in_(wanted_studies))
+        ):
+            out[(MemoTarget.STUDY, study_id)] = f"Study: {_study_label(authors, year, key)}"
+    if wanted_codes := ids.get(MemoTarget.CODE):
+        for code in session.execute(select(Code.id, Code.name, Code.kind).where(Code.id.in_(wanted_codes))):
+            out[(MemoTarget.CODE, code.id)] = f"Code: {code.name} ({code.kind.value})"
+    if wanted_configurations := ids.get(MemoTarget.CONFIGURATION):
+        for config_id, label, statement in session.execute(
+            select(Configuration.id, Configuration.label, func.substr(Configuration.statement, 1, 80)).where(
+                Configuration.id.in_(wanted_configurations)
+            )
+        ):
+            out[(MemoTarget.CONFIGURATION, config_id)] = f"Configuration {label}: {statement}"
+    if wanted_excerpts := ids.get(MemoTarget.EXCERPT):
+        excerpts = session.execute(
+            select(Excerpt.id, func.substr(Excerpt.text, 1, 80), *studies)
+            .join(Document, Excerpt.document_id == Document.id)
+            .join(Study, Document.study_id == Study.id)
+            .where(Excerpt.id.in_(wanted_excerpts))
+        )
+        for excerpt_id, text, authors, year, key in excerpts:
+            out[(MemoTarget.EXCERPT, excerpt_id)] = f"Excerpt in {_study_label(authors, year, key)}: “{text}”"
     return out
 
 
@@ -240,8 +251,8 @@ def list_memos(
     those of one kind of target (or one target), and those whose title or text contains ``search``
     (ignoring case)."""
     with store.transaction() as session:
-        require(session, project_id, username, Action.READ_STUDIES)
-        viewer = visibility_of_name(session, project_id, username)
+        user = require(session, project_id, username, Action.READ_STUDIES)
+        viewer = visibility(session, project_id, user.id)
         query = select(Memo, User.username).outerjoin(User, Memo.author_id == User.id)
         query = query.where(Memo.project_id == project_id, memos_visible(viewer))
         if target_type is not None:

@@ -4,24 +4,33 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from workbench.domain.codebook import CodeKind
-from workbench.domain.figures import ProgrammeData, drawable_contexts, tree_order
+from workbench.domain.figure_layout import layout
+from workbench.domain.figures import ProgrammeData, context_figure, drawable_contexts, tree_order
+from workbench.domain.overview import Matrix, chain_graph, context_outcome_matrix, study_code_matrix
+from workbench.domain.print_geometry import PRINT_CM
 from workbench.domain.tables import TABLES, build_table
 from workbench.exporters.bundle import write_bundle
 from workbench.exporters.office import to_xlsx
 from workbench.exporters.tables import TABLE_FORMATS, write_table
 from workbench.graphs.export import FORMATS as FIGURE_FORMATS
-from workbench.graphs.export import render
+from workbench.graphs.export import convert_svg, render
 from workbench.graphs.infographic import context_infographic
 from workbench.graphs.overview import overview_figures
+from workbench.graphs.svg import chains_svg, infographic_svg, matrix_svg
 from workbench.services.access import Action
 from workbench.services.errors import Invalid, NotFound
 from workbench.services.figures import FigureFilters, programme
 from workbench.services.projects import list_projects
 from workbench.store.db import Store
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 Progress = Callable[[int, int, str], None]
 DEFINITIONS = """\
@@ -127,6 +136,88 @@ def _project_name(store: Store, username: str, project_id: int) -> str:
     return next((p.name for p in list_projects(store, username) if p.id == project_id), str(project_id))
 
 
+ENGINES = ("direct", "kaleido")
+
+
+@dataclass
+class _Steps:
+    """Counts the bundle's steps and reports each to the progress callback (from the calling thread)."""
+
+    total: int
+    progress: Progress | None
+    done: int = 0
+
+    def step(self, label: str) -> None:
+        if self.progress:
+            self.progress(self.done, self.total, label)
+        self.done += 1
+
+
+def _tables(data: ProgrammeData, steps: _Steps) -> dict[str, bytes]:
+    tables = [build_table(data, name) for name in TABLES]
+    steps.step("tables/tables.xlsx")
+    files: dict[str, bytes] = {"tables/tables.xlsx": to_xlsx(tables)}
+    for table in tables:
+        steps.step(f"tables/{table.name}")
+        for fmt in ("docx", "csv", "md", "tex"):
+            files[f"tables/{table.name}.{fmt}"] = write_table(table, fmt)
+    return files
+
+
+def _plotly_files(figures: dict[str, go.Figure], formats: Sequence[str]) -> dict[str, bytes]:
+    return {f"figures/{stem}.{fmt}": render(fig, fmt) for stem, fig in figures.items() for fmt in formats}
+
+
+def _direct_figures(
+    data: ProgrammeData, formats: Sequence[str], steps: _Steps, pool: ThreadPoolExecutor
+) -> list[Future[dict[str, bytes]]]:
+    """Each context's infographic drawn as SVG from its layout; PNG and PDF converted by cairo in ``pool``
+    (cairo and zlib release the GIL, so two conversions run at once on two cores)."""
+    futures = []
+    for context in drawable_contexts(data):
+        stem = context_stem(context.id, context.name)
+        steps.step(f"figures/{stem}")
+        placed = layout(context_figure(data, context.id))
+        svg = infographic_svg(placed).encode("utf-8")
+        for fmt in formats:
+            futures.append(pool.submit(_converted, f"figures/{stem}.{fmt}", svg, fmt, placed.width))
+    return futures
+
+
+# the matrices of overview_figures drawn directly: the same matrices, in the same colours
+MATRICES: dict[str, tuple[Callable[[ProgrammeData], Matrix], str]] = {
+    "context-outcome-matrix": (context_outcome_matrix, "#1f77b4"),
+    "study-code-matrix": (study_code_matrix, "#2ca02c"),
+}
+
+
+DIRECT = (*MATRICES, "chains")  # the overview figures drawn directly; the Sankey stays with kaleido
+
+
+def _direct_overview(
+    data: ProgrammeData, stems: Sequence[str], formats: Sequence[str], steps: _Steps, pool: ThreadPoolExecutor
+) -> list[Future[dict[str, bytes]]]:
+    """The matrices and the chains (those of ``stems``) drawn as SVG; PNG and PDF painted in ``pool``."""
+    futures = []
+    for stem in stems:
+        steps.step(f"figures/{stem}")
+        if stem in MATRICES:
+            build, colour = MATRICES[stem]
+            svg = matrix_svg(build(data), colour).encode("utf-8")
+        else:
+            svg = chains_svg(chain_graph(data)).encode("utf-8")
+        for fmt in formats:
+            futures.append(pool.submit(_converted, f"figures/{stem}.{fmt}", svg, fmt, None))
+    return futures
+
+
+def _converted(name: str, svg: bytes, fmt: str, width: float | None) -> dict[str, bytes]:
+    """One figure file; ``width`` None: not laid out for print (PNG at 300/96 scale, like kaleido's)."""
+    if width is None:
+        return {name: convert_svg(svg, fmt, 1)}
+    return {name: convert_svg(svg, fmt, width, PRINT_CM)}
+
+
 def bundle(
     store: Store,
     username: str,
@@ -134,27 +225,48 @@ def bundle(
     filters: FigureFilters | None = None,
     figure_formats: Sequence[str] = FIGURE_FORMATS,
     progress: Progress | None = None,
+    engine: str = "direct",
 ) -> bytes:
     """A zip of every table (DOCX, CSV, Markdown, LaTeX, and one XLSX workbook with a sheet each) and
-    every figure (each context's infographic, Sankey, matrices, chains) in each figure format."""
+    every figure (each context's infographic, Sankey, matrices, chains) in each figure format.
+
+    ``progress(done, total, label)`` is called before each step. With ``engine="direct"`` the context
+    infographics, both matrices and the chains are drawn as SVG (from their layouts) and painted as PNG
+    and PDF by cairo, while kaleido renders the Sankey in the background; ``"kaleido"`` renders every
+    figure through kaleido, one by one.
+    """
+    if engine not in ENGINES:
+        raise Invalid(f"unknown figure engine {engine!r}; choose one of: {', '.join(ENGINES)}")
     filters = filters or FigureFilters()
     data = programme(store, username, project_id, filters, Action.EXPORT)
-    tables = [build_table(data, name) for name in TABLES]
-    files: dict[str, bytes] = {"tables/tables.xlsx": to_xlsx(tables)}
-    for table in tables:
-        for fmt in ("docx", "csv", "md", "tex"):
-            files[f"tables/{table.name}.{fmt}"] = write_table(table, fmt)
-    figures = {
-        context_stem(c.id, c.name): context_infographic(data, c.id)[0] for c in drawable_contexts(data)
-    }
-    figures.update(overview_figures(data))
-    steps = len(figures) * len(figure_formats)
-    for i, (stem, figure) in enumerate(figures.items()):
-        for j, fmt in enumerate(figure_formats):
-            if progress:
-                progress(i * len(figure_formats) + j, steps, f"{stem}.{fmt}")
-            files[f"figures/{stem}.{fmt}"] = render(figure, fmt)
-    if progress:
-        progress(steps, steps, "done")
+    overview = overview_figures(data)
+    contexts = drawable_contexts(data)
+    figure_steps = (len(contexts) + len(overview)) * (len(figure_formats) if engine == "kaleido" else 1)
+    steps = _Steps(1 + len(TABLES) + figure_steps + 1, progress)
+    if engine == "kaleido":
+        files = _tables(data, steps)
+        figures = {context_stem(c.id, c.name): context_infographic(data, c.id)[0] for c in contexts}
+        figures.update(overview)
+        for stem, figure in figures.items():
+            for fmt in figure_formats:
+                steps.step(f"figures/{stem}.{fmt}")
+                files.update(_plotly_files({stem: figure}, [fmt]))
+    else:
+        plotly = {stem: fig for stem, fig in overview.items() if stem not in DIRECT}
+        direct = [stem for stem in overview if stem in DIRECT]
+        with ThreadPoolExecutor(max_workers=1) as browser, ThreadPoolExecutor(max_workers=2) as cairo:
+            in_browser = browser.submit(_plotly_files, plotly, figure_formats)  # waits on chromium mostly
+            drawn = _direct_overview(data, direct, figure_formats, steps, cairo)
+            drawn += _direct_figures(data, figure_formats, steps, cairo)
+            files = _tables(data, steps)
+            for future in drawn:
+                files.update(future.result())
+            for stem in plotly:
+                steps.step(f"figures/{stem}")
+            files.update(in_browser.result())
+    steps.step("zip")
     readme = _readme(_project_name(store, username, project_id), filters, data, sorted(files))
-    return write_bundle(files, readme)
+    zipped = write_bundle(files, readme)
+    if progress:
+        progress(steps.total, steps.total, "done")
+    return zipped

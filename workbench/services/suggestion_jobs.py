@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
 from dataclasses import dataclass, field, replace
 
 from workbench.services.access import Action, require
-from workbench.services.errors import Invalid
+from workbench.services.errors import Invalid, ServiceError
 from workbench.services.suggestion_training import ModelInfo, decision_count, latest_model, train_model
 from workbench.store.db import Store
+
+log = logging.getLogger(__name__)
 
 RETRAIN_ENV = "WORKBENCH_RETRAIN_AFTER"
 DEFAULT_RETRAIN_AFTER = 25
@@ -105,8 +108,13 @@ def _run(job: TrainingJob, store: Store, username: str, project_id: int) -> None
         info = train_model(
             store, username, project_id, lambda f, m: job.update(fraction=min(f, 0.99), message=m)
         )
-    except Exception as exc:  # the UI shows any failure; the thread must not die silently
-        job.update(state="failed", message="training failed", error=f"{type(exc).__name__}: {exc}")
+    except ServiceError as exc:  # e.g. another server is training this project: its message as it is
+        job.update(state="failed", message="training failed", error=str(exc))
+    except Exception:  # the thread must not die silently; details go to the server log, not the page
+        log.exception("training the suggestion model of project %s failed", project_id)
+        job.update(
+            state="failed", message="training failed", error="an unexpected error (see the server log)"
+        )
     else:
         job.update(state="done", fraction=1.0, message=f"version {info.version} stored", result=info)
 

@@ -16,6 +16,7 @@ from workbench.nlp.training import TrainingDoc, train
 from workbench.services import suggestion_cache as cache
 from workbench.services.access import Action, require
 from workbench.services.visibility import blinded_study_ids, shared_codings
+from workbench.store import locks
 from workbench.store.audit import record
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, Decision
@@ -97,9 +98,20 @@ def _training_docs(session: Session, project_id: int) -> list[TrainingDoc]:
     ]
 
 
+TRAINING_RUNNING = "training already running for this project (maybe on another server); try again later"
+
+
 def train_model(store: Store, username: str, project_id: int, progress: Progress | None = None) -> ModelInfo:
     """Train a new model version from the project's codings and decisions and store it. Reading
-    and storing are two short transactions, so no transaction stays open while the model learns."""
+    and storing are two short transactions, so no transaction stays open while the model learns.
+    One trainer per project across every app server: a database lock, else ``Conflict``."""
+    with store.transaction() as session:
+        require(session, project_id, username, Action.SUGGEST)
+    with locks.exclusive(store, "train-suggestions", project_id, TRAINING_RUNNING):
+        return _train(store, username, project_id, progress)
+
+
+def _train(store: Store, username: str, project_id: int, progress: Progress | None) -> ModelInfo:
     with store.transaction() as session:
         require(session, project_id, username, Action.SUGGEST)
         codebook = cache.project_codebook(session, project_id)

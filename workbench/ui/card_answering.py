@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from workbench.graphs.export import render
-from workbench.graphs.infographic import infographic
+from workbench.graphs.svg import infographic_svg
 from workbench.services.consultation_answers import ParticipantCard, ParticipantView
 from workbench.services.consultation_figures import CardFigure
 from workbench.ui.errors import reported
@@ -58,8 +57,9 @@ def position_key(view: ParticipantView) -> str:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _svg(figure: CardFigure) -> str:
-    """The infographic as SVG: a static picture that scales to the screen's width."""
-    return render(infographic(figure.layout, figure.figure, {}, counts=True), "svg").decode()
+    """The infographic as SVG, drawn straight from its layout (no browser): a static picture that scales
+    to the screen's width."""
+    return infographic_svg(figure.layout, counts=True)
 
 
 def card_figures(item: ParticipantCard, answering: Answering) -> None:

@@ -201,9 +201,9 @@ def delete_form(tree: list[CodeNode]) -> None:
 def files_panel(project_id: int) -> None:
     """Download the codebook as YAML, or add the codes of an uploaded codebook file."""
     store, user = resources.store(), resources.username()
-    st.download_button(
-        "Download codebook.yaml", codebook.export_codebook_yaml(store, user, project_id), "codebook.yaml",
-        "application/x-yaml", key="download_codebook",
+    st.download_button(  # the file is written when clicked, not on every run of the page
+        "Download codebook.yaml", lambda: codebook.export_codebook_yaml(store, user, project_id),
+        "codebook.yaml", "application/x-yaml", key="download_codebook",
     )  # fmt: skip
     upload = st.file_uploader("Upload a codebook (YAML)", type=["yaml", "yml"], key="codebook_upload")
     st.caption("Codes already at the same place in the tree are kept; the others are added.")

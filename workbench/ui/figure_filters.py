@@ -6,14 +6,22 @@ import streamlit as st
 
 from workbench.services.figures import FigureFilters, filter_options
 from workbench.ui import resources
+from workbench.ui.revision_cache import cached
 from workbench.ui.text import plain
 
 CURRENT = "current configurations"
 
 
-def figure_filters(project_id: int, prefix: str) -> FigureFilters:
-    """An expander of filters (keys start with ``prefix``); returns what is chosen."""
-    options = filter_options(resources.store(), resources.username(), project_id)
+def figure_filters(project_id: int, prefix: str, revision: tuple[object, ...] | None = None) -> FigureFilters:
+    """An expander of filters (keys start with ``prefix``); returns what is chosen. With the project's
+    ``revision`` (``ui/revision_cache.py``) the options are read again only when it changed."""
+    store, user = resources.store(), resources.username()
+    if revision is None:
+        options = filter_options(store, user, project_id)
+    else:
+        options = cached(
+            f"{prefix}_filter_options", None, revision, lambda: filter_options(store, user, project_id)
+        )
     with st.expander("Filters", expanded=False):
         left, middle, right = st.columns(3)
         disciplines = left.multiselect("Discipline", options.disciplines, key=f"{prefix}_discipline")

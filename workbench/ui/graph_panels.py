@@ -8,6 +8,7 @@ from workbench.domain.figures import Edge, Node, ProgrammeData, drawable_context
 from workbench.domain.overview import Matrix, chain_graph, context_outcome_matrix, sankey, study_code_matrix
 from workbench.graphs.infographic import ROLE_NAMES, context_infographic
 from workbench.graphs.overview import chains_figure, matrix_figure, sankey_figure
+from workbench.ui import revision_cache
 from workbench.ui.drilldown import choose, clicked, evidence_list
 from workbench.ui.text import plain
 
@@ -43,7 +44,12 @@ def infographic_tab(data: ProgrammeData) -> None:
         "Context", list(contexts), format_func=contexts.__getitem__, key="graph_context"
     )
     counts = right.toggle("Show counts", value=True, key="graph_counts")
-    fig, figure = context_infographic(data, context_id, counts)
+    fig, figure = revision_cache.cached(  # laid out once per data (the Graphs page keeps it) and context
+        "graph_infographic",
+        (data, context_id, counts),
+        (),
+        lambda: context_infographic(data, context_id, counts),
+    )
     st.caption(
         "Border width: studies supporting the mechanism or outcome in this context's configurations "
         f"({plain(', '.join(figure.configurations))}). Line width: studies supporting both ends."

@@ -5,7 +5,7 @@ import streamlit as st
 from workbench.services import audit, codebook
 from workbench.services.access import Action
 from workbench.services.studies import list_studies
-from workbench.ui import resources
+from workbench.ui import resources, revision_cache
 from workbench.ui.permissions import page_needs
 from workbench.ui.text import plain
 from workbench.ui.widgets import paged, require_project
@@ -17,8 +17,17 @@ st.title("Audit log")
 page_needs(Action.VIEW_AUDIT)
 store, user = resources.store(), resources.username()
 
-studies = {s.id: f"{s.citation} ({s.key})" for s in list_studies(store, user, project.id)}
-codes = {n.id: n.label for n in codebook.flatten(codebook.codebook_tree(store, user, project.id))}
+
+def choices() -> tuple[dict[int, str], dict[int, str]]:
+    """The studies and codes to filter by (read again only when the project's revision changes)."""
+    studies = {s.id: f"{s.citation} ({s.key})" for s in list_studies(store, user, project.id)}
+    codes = {n.id: n.label for n in codebook.flatten(codebook.codebook_tree(store, user, project.id))}
+    return studies, codes
+
+
+studies, codes = revision_cache.cached(
+    "audit_choices", None, revision_cache.revision(project.id, Action.VIEW_AUDIT), choices
+)
 people = audit.audit_people(store, user, project.id)
 by_study, by_code, by_person = st.columns(3)
 study_id = by_study.selectbox(

@@ -6,7 +6,7 @@ from workbench.services import codebook
 from workbench.services.access import Action
 from workbench.ui import codebook_forms as forms
 from workbench.ui import codebook_panels as panels
-from workbench.ui import resources
+from workbench.ui import resources, revision_cache
 from workbench.ui.permissions import can, page_needs
 from workbench.ui.widgets import require_project
 
@@ -15,7 +15,12 @@ st.title("Codebook")
 page_needs(Action.READ_STUDIES)
 panels.notice()
 panels.undo_bar(project.id)
-tree = codebook.codebook_tree(resources.store(), resources.username(), project.id)
+store, user = resources.store(), resources.username()
+# read again only when a code or a coding changed (one fingerprint query): counting 40,000 codings is not
+revision = revision_cache.revision(project.id, Action.READ_STUDIES)
+tree = revision_cache.cached(
+    "codebook", None, revision, lambda: codebook.codebook_tree(store, user, project.id)
+)
 query = st.text_input("Search codes", key="codebook_search", placeholder="A name, description or example")
 shown = codebook.search_tree(tree, query)
 if not tree:

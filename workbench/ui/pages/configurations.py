@@ -4,7 +4,7 @@ import streamlit as st
 
 from workbench.services.access import Action
 from workbench.services.configurations import changeable, list_configurations
-from workbench.ui import cmoc_builder, cmoc_state, resources
+from workbench.ui import cmoc_builder, cmoc_state, resources, revision_cache
 from workbench.ui import configuration_panels as panels
 from workbench.ui.evidence_source import evidence_source_toggle
 from workbench.ui.permissions import can
@@ -19,7 +19,14 @@ notice = cmoc_state.take_notice()
 if notice:  # at the top, and as a toast for a reviewer scrolled down to the Save button
     st.success(plain(notice), icon=":material/check_circle:")
     st.toast(plain(notice), icon=":material/check_circle:")
-rows = list_configurations(resources.store(), resources.username(), project.id)
+store, user = resources.store(), resources.username()
+# read again only when a configuration, its evidence or a coding changed (one fingerprint query)
+rows = revision_cache.cached(
+    "configurations",
+    None,
+    revision_cache.revision(project.id),
+    lambda: list_configurations(store, user, project.id),
+)
 builds = can(Action.BUILD_CONFIGURATIONS)  # stakeholders read configurations; no build or edit forms
 tabs = st.tabs(
     ["Configurations", "Build a CMOC", "Chains"] if builds else ["Configurations", "Chains"],
@@ -43,11 +50,14 @@ with overview:
         if chosen is not None:
             mine = changeable(resources.store(), resources.username(), project.id)
             panels.detail(by_id[chosen], editable=chosen in mine)
-if build is not None:
+# the tabs rerun when switched, so only the open one is drawn: the builder's co-occurrence suggestions
+# read every coding of the project, seconds on 200 studies
+if build is not None and build.open:
     with build:
         cmoc_builder.build(project.id)
-with chain:
-    if len(rows) < 2:
-        st.info("Chains need at least two configurations.")
-    else:
-        panels.chains(project.id, rows, may_link=builds)
+if chain.open:
+    with chain:
+        if len(rows) < 2:
+            st.info("Chains need at least two configurations.")
+        else:
+            panels.chains(project.id, rows, may_link=builds)

@@ -4,17 +4,25 @@ import streamlit as st
 
 from workbench.services.figures import programme
 from workbench.ui import graph_panels as panels
-from workbench.ui import resources
+from workbench.ui import resources, revision_cache
 from workbench.ui.evidence_source import evidence_source_toggle
 from workbench.ui.figure_filters import figure_filters
 from workbench.ui.text import plain
 from workbench.ui.widgets import require_project
 
+TAB = "graphs_tab"
+
 project = require_project()
 st.title("Graphs")
 evidence_source_toggle(project.id, "graphs")
-filters = figure_filters(project.id, "graphs")
-data = programme(resources.store(), resources.username(), project.id, filters)
+store, user = resources.store(), resources.username()
+# read again only when something drawn changed (a fingerprint query) or the filters did: 200 studies'
+# codings take seconds to read and count, a rerun (a click on a chart, a toggle) must not
+revision = revision_cache.revision(project.id)
+filters = figure_filters(project.id, "graphs", revision)
+data = revision_cache.cached(
+    "graphs_data", filters, revision, lambda: programme(store, user, project.id, filters)
+)
 for note in data.notes:
     st.warning(plain(note))
 st.caption(
@@ -22,16 +30,15 @@ st.caption(
     "Counts are distinct studies; click a box, line or cell (or choose it below the chart) "
     "to see its excerpts."
 )
-infographics, overview, context_outcome, study_code, chains = st.tabs(
-    ["Context infographics", "Sankey", "Context × outcome", "Study × code", "Chains"]
-)
-with infographics:
-    panels.infographic_tab(data)
-with overview:
-    panels.sankey_tab(data)
-with context_outcome:
-    panels.context_outcome_tab(data)
-with study_code:
-    panels.study_code_tab(data)
-with chains:
-    panels.chains_tab(data)
+TABS = {
+    "Context infographics": panels.infographic_tab,
+    "Sankey": panels.sankey_tab,
+    "Context × outcome": panels.context_outcome_tab,
+    "Study × code": panels.study_code_tab,
+    "Chains": panels.chains_tab,
+}
+# only the open tab is drawn (each figure of a 200-study project takes a second or more to build)
+for tab, draw in zip(st.tabs(list(TABS), key=TAB, on_change="rerun"), TABS.values(), strict=True):
+    if tab.open:
+        with tab:
+            draw(data)

@@ -5,7 +5,7 @@ import streamlit as st
 from workbench.services import memos
 from workbench.services.access import Action
 from workbench.services.memos import MemoTarget
-from workbench.ui import resources
+from workbench.ui import resources, revision_cache
 from workbench.ui.errors import reported
 from workbench.ui.permissions import can
 from workbench.ui.text import plain
@@ -26,7 +26,14 @@ def paragraphs(text: str) -> str:
 
 with st.expander("Write a memo", expanded=True, icon=":material/edit:"):
     kind = st.selectbox("About", KINDS, format_func=lambda k: k.value.title(), key="memo_kind")
-    options = [o for o in memos.memo_targets(store, user, project.id) if o.type is kind]
+    # every study, code and configuration, read again only when one of them changed (one fingerprint query)
+    targets = revision_cache.cached(
+        "memo_targets",
+        None,
+        revision_cache.revision(project.id, Action.READ_STUDIES),
+        lambda: memos.memo_targets(store, user, project.id),
+    )
+    options = [o for o in targets if o.type is kind]
     labels = {o.id: o.label for o in options}
     target = st.selectbox(
         "Which one", list(labels), format_func=lambda i: labels[i], key=f"memo_target_{kind}"

@@ -8,9 +8,8 @@ from workbench.ui import navigation, resources
 from workbench.ui.permissions import page_needs
 from workbench.ui.study_metadata_panel import attach_reference, confirm_guesses, original_page
 from workbench.ui.text import plain
-from workbench.ui.widgets import require_project
+from workbench.ui.widgets import paged, require_project
 
-ROW_PX, MAX_ROWS = 35, 30  # the grid grows with its rows up to MAX_ROWS, then scrolls
 KEY_COLUMNS = ["Study", "Title", "Year", "Country", "Full texts", "Coded excerpts", "Metadata"]
 WIDTHS = {"Study": 150, "Title": 330, "Year": 55, "Country": 95, "Full texts": 70, "Coded excerpts": 95}
 
@@ -52,11 +51,11 @@ shown = [
 ]  # fmt: skip
 shown.sort(key=lambda row: (row.get(sort_by) is None, str(row.get(sort_by) or "")))
 st.caption(f"{len(shown)} of {len(rows)} studies")
-st.dataframe(
-    [{k: v for k, v in row.items() if k != "_id"} for row in shown],
+st.dataframe(  # a page at a time, every row of it in view (200 studies are 8 pages)
+    [{k: v for k, v in row.items() if k != "_id"} for row in paged(shown, "studies", noun="studies")],
     hide_index=True,
     width="stretch",
-    height=ROW_PX * (min(len(shown), MAX_ROWS) + 1) + 3,
+    height="content",
     column_order=[*KEY_COLUMNS, *extra_columns],
     column_config={name: st.column_config.Column(width=px) for name, px in WIDTHS.items()},
 )

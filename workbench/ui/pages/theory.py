@@ -4,7 +4,7 @@ import streamlit as st
 
 from workbench.services import theory
 from workbench.services.access import Action
-from workbench.ui import resources
+from workbench.ui import resources, revision_cache
 from workbench.ui.errors import reported
 from workbench.ui.permissions import can
 from workbench.ui.widgets import require_project
@@ -24,7 +24,12 @@ if can(Action.SAVE_THEORY):
             with reported():
                 theory.save_version(store, user, project.id, name, description)
 
-versions = theory.list_versions(store, user, project.id)
+# versions and differences are read again only when a configuration, its evidence or a version changed
+# (one fingerprint query): each read decodes every saved snapshot, seconds for 2,000 configurations
+revision = revision_cache.revision(project.id)
+versions = revision_cache.cached(
+    "theory_versions", None, revision, lambda: theory.list_versions(store, user, project.id)
+)
 if not versions:
     st.info("No versions yet. Save the current configurations as your initial programme theory.")
     st.stop()
@@ -41,7 +46,9 @@ left, right = st.columns(2)
 ids = list(choices)
 old = left.selectbox("From", ids, index=0, format_func=lambda i: choices[i], key="compare_from")
 new = right.selectbox("To", ids, index=len(ids) - 1, format_func=lambda i: choices[i], key="compare_to")
-diff = theory.compare_versions(store, user, project.id, old, new)
+diff = revision_cache.cached(
+    "theory_diff", (old, new), revision, lambda: theory.compare_versions(store, user, project.id, old, new)
+)
 counts = f"{len(diff.added)} added, {len(diff.removed)} removed, {len(diff.changed)} changed"
 st.write(f"{counts}, {diff.unchanged} unchanged.")
 for title, items in (("Added", diff.added), ("Removed", diff.removed)):
