@@ -121,3 +121,20 @@ def test_an_opened_configuration_shows_its_code_names_as_text(open_app, evil_url
 )
 def test_no_other_page_renders_the_names_as_markdown(open_app, evil_url, page):
     _check(_open(open_app, evil_url, page))
+
+
+@pytest.mark.parametrize(
+    ("page", "tab_key", "tab"),
+    [
+        ("graphs", "graphs_tab", "Sankey"),
+        ("graphs", "graphs_tab", "Context × outcome"),
+        ("graphs", "graphs_tab", "Study × code"),
+        ("graphs", "graphs_tab", "Chains"),
+        ("configurations", "configurations_tab", "Build a CMOC"),
+        ("configurations", "configurations_tab", "Chains"),
+    ],
+)
+def test_tabs_drawn_only_when_opened_render_the_names_as_text_too(open_app, evil_url, page, tab_key, tab):
+    at = open_app(evil_url)
+    at.session_state[tab_key] = tab
+    _check(at.switch_page(f"workbench/ui/pages/{page}.py").run())
