@@ -110,6 +110,43 @@ def test_a_reviewer_accepts_one_suggested_span_and_rejects_another_for_good(
     page.close()
 
 
+def stored_codes(database_url: str, s: Suggestion) -> list[int]:
+    """The codes of the codings at exactly the suggested span."""
+    store = Store.open(database_url)
+    try:
+        with store.transaction() as session:
+            return list(session.scalars(
+                select(Coding.code_id).join(Excerpt)
+                .where(Excerpt.document_id == s.document_id, Excerpt.start == s.start, Excerpt.end == s.end)
+            ))  # fmt: skip
+    finally:
+        store.dispose()
+
+
+def test_a_number_key_accepts_the_open_suggestion_with_that_code_and_ctrl_z_takes_it_out(
+    app_url, database_url, browser, artifacts
+):
+    _version, text, found = prepare(database_url)
+    s = next(x for x in found if len(x.codes) >= 2)
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    open_study(page, app_url, CITATION)
+    segment(page, text, s).click()
+    expect(page.get_by_role("heading", name="Suggestion")).to_be_visible()
+    expect(page.get_by_test_id("stCaptionContainer").filter(has_text="press a number")).to_be_visible()
+    page.screenshot(path=str(artifacts / "suggestion-keys.png"))
+    page.keyboard.press("2")
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("Accepted the suggestion")
+    expect(segment(page, text, s, "hl")).to_have_count(1)
+    assert stored_codes(database_url, s) == [s.codes[1].code_id]
+    page.screenshot(path=str(artifacts / "suggestion-accepted-by-key.png"))
+
+    page.keyboard.press("Control+z")
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("Undo: Removed")
+    expect(segment(page, text, s, "hl")).to_have_count(0)
+    assert stored_codes(database_url, s) == []
+    page.close()
+
+
 SCROLL_READER_TO = """(seg) => {
   const box = seg.closest('.text').parentElement;
   box.scrollTop += seg.getBoundingClientRect().top - box.getBoundingClientRect().top - 150;

@@ -11,7 +11,7 @@ from workbench.domain.suggestions import is_covered, labelled_as, mostly_overlap
 from workbench.nlp.learning import LearnedModel
 from workbench.services import demo, projects, suggestion_jobs
 from workbench.services.access import ensure_user
-from workbench.services.coding import code_span
+from workbench.services.coding import code_span, undo
 from workbench.services.errors import NotFound, PermissionDenied
 from workbench.services.studies import list_studies
 from workbench.services.suggestions import (
@@ -59,7 +59,10 @@ def test_accepting_a_suggestion_codes_it_as_made_by_that_model_version(store, pr
     [s] = suggest_for_study(store, OWNER, study, top=1)
     assert s.model_version == info.version == 1
     chosen = [c.code_id for c in s.codes[:2]]
-    ids = accept_suggestion(store, OWNER, s.document_id, s.start, s.end, chosen, "deductive", s.model_version)
+    action = accept_suggestion(
+        store, OWNER, s.document_id, s.start, s.end, chosen, "deductive", s.model_version
+    )
+    ids = list(action.coding_ids)
     with store.transaction() as session:
         model = session.scalar(select(SuggestionModel).where(SuggestionModel.project_id == project))
         codings = list(session.scalars(select(Coding).where(Coding.id.in_(ids))))
@@ -178,7 +181,7 @@ def test_an_edited_span_is_coded_as_edited(store, project):
     start, end = s.start + 4, s.end + 10
     [coding_id] = accept_suggestion(
         store, OWNER, s.document_id, start, end, [s.codes[0].code_id], "inductive", None
-    )
+    ).coding_ids
     with store.transaction() as session:
         coding = session.get(Coding, coding_id)
         excerpt, document = coding.excerpt, session.get(Document, s.document_id)
@@ -255,3 +258,51 @@ def test_accepting_a_blank_span_is_refused_like_coding_it_by_hand(store, project
         code_span(store, OWNER, s.document_id, gap, gap + 2, codes, CodingMode.INDUCTIVE)
     with store.transaction() as session:
         assert session.scalar(select(Excerpt).where(Excerpt.start == gap, Excerpt.end == gap + 2)) is None
+        assert session.scalar(select(SuggestionDecision).where(SuggestionDecision.start == gap)) is None
+        assert not session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "coding")).all()
+
+
+def _audit_shapes(store, entity_ids):
+    """(action, entity type, keys of ``after``) of the audit entries of the given codings and excerpts."""
+    with store.transaction() as session:
+        entries = session.scalars(select(AuditEntry).where(AuditEntry.entity_type.in_(["coding", "excerpt"])))
+        return sorted(
+            (e.action.value, e.entity_type, tuple(sorted(e.after or {})))
+            for e in entries
+            if (e.entity_type, e.entity_id) in entity_ids
+        )
+
+
+def test_an_accepted_suggestion_leaves_the_same_audit_entries_as_coding_by_hand(store, project):
+    first, second = suggest_for_study(store, OWNER, study_ids(store, project)[0], top=2)
+    code = first.codes[0].code_id
+    accepted = accept_suggestion(store, OWNER, first.document_id, first.start, first.end, [code],
+                                 "inductive", None)  # fmt: skip
+    by_hand = code_span(
+        store, OWNER, second.document_id, second.start, second.end, [code], CodingMode.INDUCTIVE
+    )
+    shapes = [
+        _audit_shapes(store, {*(("coding", c.coding_id) for c in made.codings),
+                              *(("excerpt", c.excerpt_id) for c in made.codings)})
+        for made in (accepted, by_hand)
+    ]  # fmt: skip
+    assert shapes[0] == shapes[1] and len(shapes[0]) == 2  # an excerpt and a coding, alike
+
+
+def test_undo_takes_out_an_accepted_suggestions_coding_and_redo_puts_it_back(store, project):
+    s = suggest_for_study(store, OWNER, study_ids(store, project)[0], top=1)[0]
+    action = accept_suggestion(store, OWNER, s.document_id, s.start, s.end, [s.codes[0].code_id],
+                               "inductive", None)  # fmt: skip
+    [coding_id] = action.coding_ids
+    undone = undo(store, OWNER, action)
+    with store.transaction() as session:
+        assert session.get(Coding, coding_id) is None
+        assert session.scalar(select(Excerpt).where(Excerpt.start == s.start, Excerpt.end == s.end)) is None
+        decision = session.scalar(select(SuggestionDecision).where(SuggestionDecision.start == s.start))
+        assert (decision.decision, decision.coding_id) == (Decision.ACCEPTED, None)  # kept for training
+    redone = undo(store, OWNER, undone)
+    with store.transaction() as session:
+        [again] = redone.codings
+        assert session.get_one(Coding, again.coding_id).origin is CodingOrigin.SUGGESTION
+        decision = session.scalar(select(SuggestionDecision).where(SuggestionDecision.start == s.start))
+        assert decision.coding_id == again.coding_id

@@ -298,3 +298,27 @@ def test_the_reviewers_choice_of_how_many_suggestions_is_remembered_in_the_next_
     assert again.selectbox(key="sg_per_page").value == 5
     cut = score_cut([s.score for s in found], page_count(len(text)), 5)
     assert sorted(shown_spans(again)) == sorted(utf16(text, s) for s in found if s.score >= cut)
+
+
+def test_a_number_key_accepts_the_open_suggestion_with_that_proposed_code(demo_store, monkeypatch):
+    url, store, project_id = demo_store
+    at, _sid, text, found = open_study(url, monkeypatch, store, project_id, key="s02_psychosis_community")
+    s = next(x for x in found if len(x.codes) >= 2)
+    at = click_suggestion(at, text, s)
+    at = reader_event(at, "command", {"action": "apply", "slot": 2, "start": None, "end": None})
+    assert not at.exception and at.success[0].value.startswith("Accepted the suggestion")
+    codings = suggestion_codings(store, s)
+    assert [(c.code_id, c.origin) for c in codings] == [(s.codes[1].code_id, CodingOrigin.SUGGESTION)]
+    assert open_span(at) is None and utf16(text, s) not in shown_spans(at)
+
+
+def test_ctrl_z_takes_out_an_accepted_suggestions_coding_like_any_coding(demo_store, monkeypatch):
+    url, store, project_id = demo_store
+    at, _sid, text, found = open_study(url, monkeypatch, store, project_id, key="s03_early_intervention")
+    s = found[0]
+    at = click_suggestion(at, text, s)
+    at = reader_event(at, "command", {"action": "apply", "slot": 1, "start": None, "end": None})
+    assert [c.code_id for c in suggestion_codings(store, s)] == [s.codes[0].code_id]
+    at = reader_event(at, "command", {"action": "undo"})
+    assert not at.exception and at.success[0].value.startswith("Undo\\: Removed")
+    assert suggestion_codings(store, s) == []

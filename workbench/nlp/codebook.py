@@ -1,5 +1,5 @@
-"""The codebook as the suggester sees it: phrase matchers over code names and examples, and
-TF-IDF profiles of each code for sentence-code similarity."""
+"""The codebook as the suggester sees it: phrase matchers over code names and examples, TF-IDF
+profiles for sentence-code similarity, and BM25 over the codes and their sub-code tree for naming."""
 
 from __future__ import annotations
 
@@ -13,7 +13,13 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from workbench.domain.codebook import CodeSpec, iter_codes
-from workbench.nlp.sparse import SparseRows
+from workbench.nlp.naming import Bm25, Stems, bag_matrix, paragraph_context, spread_over_tree, under_headings
+
+NAME_WEIGHT, PARENT_WEIGHT = 1.0, 0.5  # how much a code's name and its parent's words count in BM25
+EXAMPLE_WEIGHT = 1.0  # how much a code's examples count in BM25, against its description
+TREE_WEIGHT = 0.25  # how much the family's (parent and siblings') match adds to a code's
+CONTEXT_WEIGHT = 0.4  # how much the rest of the paragraph adds to a unit's naming
+HEADING_WEIGHT = 0.45  # how much the heading a unit sits under adds to its naming
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,50 @@ class CodebookIndex:
             if len(doc):
                 self.matcher.add(f"code_{i}", [doc])
         self._build_profiles([content_lemmas(doc) for doc in docs[: len(self.codes)]])
+        self._build_naming(nlp)
+
+    def _build_naming(self, nlp: Language) -> None:
+        """BM25 over each code's name (weighed up), description, examples and parent's words, and
+        over each family: a parent's words with all its sub-codes'."""
+        parts = [
+            (code.name, code.description, " . ".join(code.examples), code.parent_text) for code in self.codes
+        ]
+        docs = iter(nlp.pipe([text for four in parts for text in four]))
+        self.stems = Stems(nlp.vocab.strings)
+        lemmas = [[self.stems(content_lemmas(next(docs))) for _ in range(4)] for _ in parts]
+        scale = (NAME_WEIGHT, 1.0, EXAMPLE_WEIGHT, PARENT_WEIGHT)
+        self.bm25 = Bm25(
+            [np.concatenate(four) for four in lemmas],
+            [
+                np.concatenate([np.full(len(x), w) for x, w in zip(four, scale, strict=True)])
+                for four in lemmas
+            ],
+        )
+        families = {text: i for i, text in enumerate(dict.fromkeys(c.parent_text for c in self.codes))}
+        self.family = np.array(
+            [families[code.parent_text] if code.parent_text else -1 for code in self.codes]
+        )
+        grouped: list[list[np.ndarray]] = [[] for _ in families]
+        for i, four in enumerate(lemmas):
+            if self.family[i] >= 0:
+                grouped[self.family[i]].extend(four[:3])
+        for text, f in families.items():
+            if text:
+                grouped[f].append(lemmas[list(self.family).index(f)][3])
+        self.family_bm25 = Bm25([np.concatenate(g) if g else np.zeros(0, dtype=np.uint64) for g in grouped])
+
+    def naming(
+        self, units: np.ndarray, lemmas: np.ndarray, n_units: int, paragraph: np.ndarray, heading: np.ndarray
+    ) -> np.ndarray:
+        """Units x codes in [0, ~2]: BM25 of each unit's stemmed lemmas against each code, plus its
+        family's, plus a little of the heading it sits under and of the paragraph's other units."""
+        if not self.codes or not n_units:
+            return np.zeros((n_units, len(self.codes)))
+        stems = self.stems(lemmas)
+        leaf = self.bm25.scores(bag_matrix(units, stems, n_units, self.bm25.vocab))
+        family = self.family_bm25.scores(bag_matrix(units, stems, n_units, self.family_bm25.vocab))
+        own = spread_over_tree(leaf, family, self.family, TREE_WEIGHT)
+        return paragraph_context(under_headings(own, heading, HEADING_WEIGHT), paragraph, CONTEXT_WEIGHT)
 
     def _build_profiles(self, lemmas: list[np.ndarray]) -> None:
         all_lemmas = np.concatenate(lemmas) if lemmas else np.zeros(0, dtype=np.uint64)
@@ -102,10 +152,10 @@ class CodebookIndex:
             return np.zeros((n_units, len(self.codes)))
         where = np.minimum(np.searchsorted(self.vocab, lemmas), size - 1)
         known = self.vocab[where] == lemmas
-        bag = SparseRows.from_pairs(units[known], where[known], np.ones(int(known.sum())), n_units, size)
-        weights = np.log1p(bag.values) * self.idf[bag.indices]
-        squares = np.bincount(bag.row_of_entries(), weights=weights**2, minlength=n_units)
+        bag = bag_matrix(units, lemmas, n_units, self.vocab)
+        bag.data = np.log1p(bag.data) * self.idf[bag.indices]
+        squares = np.asarray(bag.multiply(bag).sum(axis=1)).ravel()
         unknown = np.bincount(units[~known], minlength=n_units)
         norms = np.sqrt(squares + unknown * self.oov_idf**2)
-        products = SparseRows(bag.indices, weights, bag.indptr, size).dot(self.profiles.T)
+        products = np.asarray(bag @ self.profiles.T)
         return products / np.where(norms > 0, norms, 1.0)[:, None]

@@ -3,7 +3,7 @@ and per-kind precision/recall (plain functions, shared by training and the bench
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from workbench.domain.suggestions import KINDS, SpanSuggestion, finds
@@ -47,9 +47,15 @@ def precision_at(suggestions: list[SpanSuggestion], gold: list[GoldSpan], k: int
     return sum(any(_finds(s, g) for g in gold) for s in top), len(top)
 
 
-def top_code_hits(suggestions: list[SpanSuggestion], gold: list[GoldSpan]) -> dict[str, tuple[int, int]]:
+def top_code_hits(
+    suggestions: list[SpanSuggestion],
+    gold: list[GoldSpan],
+    descendants: Mapping[str, frozenset[str]] | None = None,
+) -> dict[str, tuple[int, int]]:
     """Per kind: (found gold excerpts whose best suggestion's top code of that kind is one of the
-    excerpt's codes of that kind, found gold excerpts with a code of that kind)."""
+    excerpt's codes of that kind or a sub-code of one, found gold excerpts with a code of that
+    kind); ``descendants`` maps a code to its sub-codes at any depth."""
+    below = descendants or {}
     counts = {kind: [0, 0] for kind in KINDS}
     for g in gold:
         best = next((s for s in suggestions if _finds(s, g)), None)
@@ -58,7 +64,8 @@ def top_code_hits(suggestions: list[SpanSuggestion], gold: list[GoldSpan]) -> di
         for kind, codes in g.kinds.items():
             if kind in counts:
                 counts[kind][1] += 1
-                counts[kind][0] += best.top_code(kind) in codes
+                top = best.top_code(kind)
+                counts[kind][0] += top is not None and any(top == c or top in below.get(c, ()) for c in codes)
     return {kind: (hit, total) for kind, (hit, total) in counts.items()}
 
 

@@ -26,6 +26,7 @@ class DocFeatures:
     code_hits: np.ndarray  # rows (code index, unit)
     code_matches: np.ndarray  # units x codes: how often a code's name or example occurs
     similarity: np.ndarray  # units x codes: TF-IDF cosine to each code's profile
+    naming: np.ndarray  # units x codes: BM25 to each code and its family, with the paragraph's
     bag_units: np.ndarray  # the unit of each content word ...
     bag_lemmas: np.ndarray  # ... and its lemma hash
     words: np.ndarray  # words per unit
@@ -117,6 +118,7 @@ def analyse(doc: Doc, codebook: CodebookIndex) -> DocFeatures:
         code_hits=hits[:, :2],
         code_matches=_per_unit(hits[:, :2], len(codebook.codes), n),
         similarity=codebook.similarity(unit_of[content], lemmas, n),
+        naming=codebook.naming(unit_of[content], lemmas, n, _paragraphs(units), _headings(units)),
         bag_units=unit_of[content],
         bag_lemmas=lemmas,
         words=words,
@@ -134,3 +136,19 @@ def _locate(matches: np.ndarray | None, unit_of: np.ndarray, tokens: np.ndarray)
         [matches[:, 0], units, tokens[matches[:, 1], 0], tokens[last, 0] + tokens[last, 1]]
     )
     return rows[units >= 0]
+
+
+def _paragraphs(units: list[Unit]) -> np.ndarray:
+    return np.array([u.paragraph for u in units], dtype=np.int64)
+
+
+def _headings(units: list[Unit]) -> np.ndarray:
+    """For each unit, the heading unit it sits under (-1 before any, and for headings)."""
+    out = np.full(len(units), -1, dtype=np.int64)
+    last = -1
+    for i, unit in enumerate(units):
+        if unit.heading:
+            last = i
+        else:
+            out[i] = last
+    return out

@@ -1,31 +1,46 @@
-"""A per-project model learned from the team's codings and decisions: logistic regression over
-each unit's bag of lemmas and rule features, predicting relevance, kind and code."""
+"""A per-project model learned from the team's codings and decisions: scikit-learn's logistic
+regression over each unit's TF-IDF bag of lemmas and rule features, predicting relevance, kind and code."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 import numpy as np
 import srsly
+from scipy import sparse
 
+from workbench.domain.errors import Invalid
 from workbench.domain.suggestions import KINDS, mostly_overlaps
 from workbench.nlp.features import DocFeatures
 from workbench.nlp.scoring import UnitScores, eligibility
 from workbench.nlp.sparse import SparseRows
 from workbench.nlp.units import Section
 
-FORMAT = 1
+# Format 1 (hand-written Adam over the same arrays) scores exactly as format 2: both still load.
+FORMAT = 2
+READABLE_FORMATS = (1, 2)
 SIMILAR = 0.4  # cosine at which a unit "is similar to" an accepted excerpt
 Progress = Callable[[float, str], None]
 
 
+class ModelOutdated(Invalid):
+    """A stored model this version cannot read or apply (an older or unknown format): retrain."""
+
+
+RETRAIN = (
+    "The project's suggestion model was stored by another version of the workbench and cannot be "
+    "used: retrain it (Suggestions page, Retrain)."
+)
+
+
 @dataclass(frozen=True)
 class Settings:
-    """Training and blending settings."""
+    """Training and blending settings (``epochs``: at most this many L-BFGS iterations per output)."""
 
     epochs: int = 150
-    learning_rate: float = 0.05
     l2: float = 3e-3
     min_df: int = 2
     blend: float = 0.7  # weight of the learned relevance and kinds against the rules
@@ -67,17 +82,25 @@ def dense_features(
 
 
 def bag_rows(features: DocFeatures, vocab: np.ndarray, idf: np.ndarray) -> SparseRows:
-    """Each unit's TF-IDF bag of known lemmas, scaled to unit length."""
+    """Each unit's TF-IDF bag of known lemmas, scaled to unit length: what the fitted
+    ``TfidfTransformer`` of :func:`fit` makes of ``log1p`` counts, without importing scikit-learn."""
+    counts = count_rows(features, vocab)
+    weighted = SparseRows(
+        counts.indices, np.log1p(counts.values) * idf[counts.indices], counts.indptr, counts.n_columns
+    )
+    return weighted.normalised()
+
+
+def count_rows(features: DocFeatures, vocab: np.ndarray) -> SparseRows:
+    """How often each unit holds each lemma of ``vocab`` (sorted lemma hashes; others are dropped)."""
     size = len(vocab)
     if not size or not len(features.bag_lemmas):
         return SparseRows.from_pairs(np.zeros(0), np.zeros(0), np.zeros(0), features.size, max(size, 1))
     where = np.minimum(np.searchsorted(vocab, features.bag_lemmas), size - 1)
     known = vocab[where] == features.bag_lemmas
-    counts = SparseRows.from_pairs(
+    return SparseRows.from_pairs(
         features.bag_units[known], where[known], np.ones(int(known.sum())), features.size, size
     )
-    weighted = SparseRows(counts.indices, np.log1p(counts.values) * idf[counts.indices], counts.indptr, size)
-    return weighted.normalised()
 
 
 def unit_labels(
@@ -130,6 +153,8 @@ class LearnedModel:
         """Blend the rules' unit scores (``cold``) with the model's predictions."""
         bag = bag_rows(features, self.vocab, self.idf)
         dense = dense_features(features, cold.relevance, cold.labels, cold.codes)
+        if dense.shape[1] != self.dense_weights.shape[0]:  # trained on another set of rule features
+            raise ModelOutdated(RETRAIN)
         p = _sigmoid(bag.dot(self.bag_weights) + dense @ self.dense_weights + self.bias)
         a, b = self.settings.blend, self.settings.code_blend
         eligible = eligibility(
@@ -175,14 +200,23 @@ class LearnedModel:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> LearnedModel:
-        """Read a model written by :meth:`to_bytes`."""
-        raw = srsly.msgpack_loads(data)
-        if raw.get("format") != FORMAT:
-            raise ValueError(f"unknown suggestion model format {raw.get('format')!r}")
+        """Read a model written by :meth:`to_bytes` (msgpack only: nothing is unpickled); bytes of
+        another format are refused with :class:`ModelOutdated`, asking for a retraining."""
+        try:
+            raw = srsly.msgpack_loads(data)
+            if not isinstance(raw, dict) or raw.get("format") not in READABLE_FORMATS:
+                raise ValueError(f"format {raw.get('format') if isinstance(raw, dict) else None!r}")
+            return cls._from_raw(raw)
+        except (ValueError, TypeError, KeyError) as exc:  # msgpack's errors are ValueErrors
+            raise ModelOutdated(RETRAIN) from exc
+
+    @classmethod
+    def _from_raw(cls, raw: dict[str, Any]) -> LearnedModel:
         a = {
             k: np.frombuffer(b, dtype=np.dtype(t)).reshape(s).copy() for k, (t, s, b) in raw["arrays"].items()
         }
         exemplars = SparseRows(a["ex_indices"], a["ex_values"], a["ex_indptr"], len(a["vocab"]))
+        known = {f.name for f in fields(Settings)}
         return cls(
             a["vocab"],
             a["idf"],
@@ -191,24 +225,19 @@ class LearnedModel:
             a["bias"],
             list(raw["code_keys"]),
             exemplars,
-            Settings(**raw["settings"]),
+            Settings(**{k: v for k, v in raw["settings"].items() if k in known}),
             int(raw["trained_on"]),
         )
 
 
-def _vocabulary(examples: list[Example], min_df: int) -> tuple[np.ndarray, np.ndarray]:
-    """Lemmas found in at least ``min_df`` units, with their inverse unit frequency."""
-    per_unit = [
-        np.unique(np.column_stack([e.features.bag_units.astype(np.uint64), e.features.bag_lemmas]), axis=0)
-        for e in examples
-        if len(e.features.bag_lemmas)
-    ]
-    if not per_unit:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0)
-    lemmas, df = np.unique(np.concatenate([p[:, 1] for p in per_unit]), return_counts=True)
-    n_units = sum(e.features.size for e in examples)
-    keep = df >= min_df
-    return lemmas[keep], np.log((1.0 + n_units) / (1.0 + df[keep])) + 1.0
+def _vocabulary(examples: list[Example], min_df: int) -> np.ndarray:
+    """Lemma hashes (sorted) found in at least ``min_df`` units."""
+    lemmas = [np.unique(e.features.bag_lemmas) for e in examples if len(e.features.bag_lemmas)]
+    if not lemmas:
+        return np.zeros(0, dtype=np.uint64)
+    every = np.unique(np.concatenate(lemmas))
+    counts = SparseRows.stack([count_rows(e.features, every) for e in examples], len(every))
+    return every[np.bincount(counts.indices, minlength=len(every)) >= min_df]
 
 
 def fit(
@@ -219,15 +248,26 @@ def fit(
     progress: Progress | None = None,
 ) -> LearnedModel:
     """Train the model on labelled documents (``dense``: each document's rule features)."""
-    vocab, idf = _vocabulary(examples, settings.min_df)
-    bag = SparseRows.stack([bag_rows(e.features, vocab, idf) for e in examples], max(len(vocab), 1))
-    x_dense = np.vstack(dense)
+    from sklearn.feature_extraction.text import TfidfTransformer  # seconds to import: only when training
+
+    vocab = _vocabulary(examples, settings.min_df)
+    counts = SparseRows.stack([count_rows(e.features, vocab) for e in examples], max(len(vocab), 1))
+    if len(vocab):
+        tfidf = TfidfTransformer(norm="l2", smooth_idf=True, sublinear_tf=False)
+        bag = SparseRows.of(tfidf.fit_transform(counts.matrix.log1p()))
+        idf = np.asarray(tfidf.idf_, dtype=np.float64)
+    else:
+        bag, idf = counts, np.zeros(0)
     y = np.vstack([e.labels for e in examples])
     weights = _weights(y, np.concatenate([e.weights for e in examples]))
-    params = _adam(bag, x_dense, y, weights, settings, progress)
+    x = sparse.hstack([bag.matrix, sparse.csr_array(np.vstack(dense))], format="csr")
+    coef, bias = _logistic(x, y, weights, settings, progress)
     positives = np.flatnonzero(y[:, 0] == 1)
-    exemplars = bag.take(positives) if len(positives) else bag.take(np.zeros(0, dtype=np.int64))
-    return LearnedModel(vocab, idf, *params, list(code_keys), exemplars, settings, len(positives))
+    exemplars = bag.take(positives)
+    n_bag = bag.n_columns
+    return LearnedModel(
+        vocab, idf, coef[:n_bag], coef[n_bag:], bias, list(code_keys), exemplars, settings, len(positives)
+    )
 
 
 def _weights(y: np.ndarray, unit_weights: np.ndarray) -> np.ndarray:
@@ -237,34 +277,30 @@ def _weights(y: np.ndarray, unit_weights: np.ndarray) -> np.ndarray:
     return unit_weights[:, None] * np.where(y == 1, ratio, 1.0) / len(y)
 
 
-def _adam(
-    bag: SparseRows,
-    dense: np.ndarray,
-    y: np.ndarray,
-    weights: np.ndarray,
-    settings: Settings,
-    progress: Progress | None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    prior = np.clip(y.mean(axis=0), 1e-3, 1 - 1e-3)
-    params = [
-        np.zeros((bag.n_columns, y.shape[1])),
-        np.zeros((dense.shape[1], y.shape[1])),
-        np.log(prior / (1 - prior)),
-    ]
-    moments = [(np.zeros_like(p), np.zeros_like(p)) for p in params]
-    bag_t = bag.transposed()
-    for epoch in range(1, settings.epochs + 1):
-        p = _sigmoid(bag.dot(params[0]) + dense @ params[1] + params[2])
-        g = (p - y) * weights
-        grads = [bag_t.dot(g) + settings.l2 * params[0], dense.T @ g + settings.l2 * params[1], g.sum(axis=0)]
-        for param, grad, (m, v) in zip(params, grads, moments, strict=True):
-            m *= 0.9
-            m += 0.1 * grad
-            v *= 0.999
-            v += 0.001 * grad**2
-            param -= (
-                settings.learning_rate * (m / (1 - 0.9**epoch)) / (np.sqrt(v / (1 - 0.999**epoch)) + 1e-8)
-            )
-        if progress is not None and epoch % 10 == 0:
-            progress(epoch / settings.epochs, f"learning: epoch {epoch} of {settings.epochs}")
-    return params[0], params[1], params[2]
+def _logistic(
+    x: sparse.csr_array, y: np.ndarray, weights: np.ndarray, settings: Settings, progress: Progress | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """One L2-regularised logistic regression per output column (relevance, kinds, codes), minimising
+    ``sum(weights * log loss) + l2 / 2 * |w|^2`` (so ``C = 1 / l2``); a column with a single class
+    keeps zero weights and its clipped prior as bias."""
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
+
+    coef, bias = np.zeros((x.shape[1], y.shape[1])), np.zeros(y.shape[1])
+    # One BLAS thread: these solves are small, and BLAS threads fighting over a busy server's cores
+    # made training five times slower. A bounded solve is enough: the ranking is what counts.
+    with warnings.catch_warnings(), threadpool_limits(1, user_api="blas"):
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for j in range(y.shape[1]):
+            column = y[:, j]
+            if column.min() == column.max():
+                prior = float(np.clip(column.mean(), 1e-3, 1 - 1e-3))
+                bias[j] = np.log(prior / (1 - prior))
+            else:
+                model = LogisticRegression(C=1.0 / settings.l2, max_iter=settings.epochs)
+                model.fit(x, column, sample_weight=weights[:, j])
+                coef[:, j], bias[j] = model.coef_[0], model.intercept_[0]
+            if progress is not None:
+                progress((j + 1) / y.shape[1], f"learning: output {j + 1} of {y.shape[1]}")
+    return coef, bias

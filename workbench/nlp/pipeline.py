@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import spacy
+from spacy.attrs import ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 from thinc.api import Config
@@ -26,7 +27,11 @@ RULES_VERSION = "1"
 MAX_LENGTH = 20_000_000
 CHUNK_CHARS = 500_000
 """Texts longer than this go through the pipeline in pieces cut at paragraph (else line, else word)
-breaks and are joined again, so no document meets spaCy's ``max_length`` and offsets stay exact."""
+breaks, so no document meets spaCy's ``max_length`` and offsets stay exact (see ``pipe_texts``)."""
+TOKENIZE_CHARS = 50_000
+"""With rule components only, long texts are tokenised in pieces of at most this many characters:
+spaCy's tokenizer takes up to twice as long per word on a 500,000-character string as on pieces of
+50,000 (measured on 1M words, ``benchmarks/suggest_speed.py``)."""
 _BREAKS = (re.compile(r"\n[ \t\r]*\n"), re.compile(r"\n"), re.compile(r"\s"))
 OUR_COMPONENTS = ("realist_sentences", "realist_lemmatizer", "realist_quotes", "realist_cues")
 
@@ -113,12 +118,26 @@ def chunk_bounds(text: str, size: int) -> list[tuple[int, int]]:
     return bounds
 
 
+def rules_only(nlp: Language) -> bool:
+    """Whether every component is one of the workbench's array rules (cost linear in the text)."""
+    return set(nlp.pipe_names) <= set(OUR_COMPONENTS)
+
+
 def pipe_texts(
     nlp: Language, texts: Iterable[str], batch_size: int = 16, size: int = CHUNK_CHARS
 ) -> Iterator[Doc]:
-    """One processed Doc per text, as ``nlp.pipe`` gives, for texts of any length: long texts are
-    processed in pieces (see ``chunk_bounds``) and joined, with character offsets unchanged."""
+    """One processed Doc per text, as ``nlp.pipe`` gives, for texts of any length, with character
+    offsets unchanged. With rule components only, a text longer than ``TOKENIZE_CHARS`` (or ``size``)
+    is tokenised in pieces (see ``chunk_bounds``) whose tokens are joined into one Doc that the
+    components then process whole; a pipeline with statistical components processes each piece of
+    ``size`` characters and the Docs are joined after (``Doc.from_docs``, which walks every token
+    in Python)."""
     size = min(size, nlp.max_length)
+    if rules_only(nlp):
+        piece = min(size, TOKENIZE_CHARS)
+        docs = (tokenized(nlp, text, piece) if len(text) > piece else text for text in texts)
+        yield from nlp.pipe(docs, batch_size=batch_size)
+        return
 
     def pieces() -> Iterator[tuple[str, tuple[str, int, int]]]:
         for text in texts:
@@ -132,6 +151,17 @@ def pipe_texts(
         if number == count - 1:
             yield parts[0] if count == 1 else _joined(text, parts)
             parts = []
+
+
+def tokenized(nlp: Language, text: str, size: int) -> Doc:
+    """The text tokenised piece by piece and the tokens joined into one unprocessed Doc, built from
+    the pieces' word ids and trailing spaces (no Python loop over tokens)."""
+    parts = [nlp.make_doc(text[start:end]) for start, end in chunk_bounds(text, size)]
+    words = np.concatenate([part.to_array(ORTH) for part in parts])
+    spaces = np.concatenate([part.to_array(SPACY) for part in parts]).astype(bool)
+    doc = Doc(nlp.vocab, words=words.tolist(), spaces=spaces.tolist())
+    doc.user_data[TEXT_KEY] = text
+    return doc
 
 
 def _joined(text: str, parts: list[Doc]) -> Doc:

@@ -29,6 +29,7 @@ class Weights:
     code: float = 1.2
     similarity: float = 2.5
     match: float = 0.8
+    naming: float = 2.0
     min_words: int = 4
 
 
@@ -55,6 +56,12 @@ def squash(evidence: np.ndarray) -> np.ndarray:
 def code_scores(matches: np.ndarray, similarity: np.ndarray, weights: Weights = WEIGHTS) -> np.ndarray:
     """Units x codes: how well each code fits each unit, from name/example matches and similarity."""
     return squash(weights.similarity * similarity + weights.match * np.minimum(matches, 2.0))
+
+
+def naming_scores(matches: np.ndarray, naming: np.ndarray, weights: Weights = WEIGHTS) -> np.ndarray:
+    """Units x codes in [0, 1]: which code names each unit, from BM25 over the codebook and its tree
+    (``naming``) and from the code names and examples found in it."""
+    return squash(weights.naming * naming + weights.match * np.minimum(matches, 2.0))
 
 
 def best_per_kind(scores: np.ndarray, kinds: np.ndarray) -> np.ndarray:

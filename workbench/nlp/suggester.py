@@ -44,7 +44,7 @@ def cold_scores(features: DocFeatures, index: CodebookIndex) -> UnitScores:
         features.column("heading"),
         best_code,
     )
-    return UnitScores(relevance, labels, codes)
+    return UnitScores(relevance, labels, scoring.naming_scores(features.code_matches, features.naming))
 
 
 class Suggester:
@@ -92,37 +92,59 @@ class Suggester:
             yield self.from_features(features, top)
 
     def from_features(self, features: DocFeatures, top: int | None = None) -> list[SpanSuggestion]:
-        """Ranked suggestions from analysed features."""
+        """Ranked suggestions from analysed features (per-span figures taken from arrays computed once
+        for all chosen spans, so a document of 1M words costs no per-span numpy calls)."""
         if not features.size:
             return []
         scores = self.scores(features)
         groups = _groups(features)
         relevance = scoring.group_max(scores.relevance, groups)
-        order = [int(i) for i in np.argsort(-relevance, kind="stable") if relevance[i] >= self.min_score]
+        order = np.argsort(-relevance, kind="stable")
+        order = order[relevance[order] >= self.min_score]
         chosen = order[:top] if top is not None else order
-        labels = scoring.group_max(scores.labels, groups)[chosen]
+        labels = scoring.group_max(scores.labels, groups)[chosen].tolist()
         fits = scoring.group_max(scores.codes, groups)[chosen]
         picks = scoring.choose_codes(fits, self.index.kinds, MAX_CODES, MIN_CODE_SCORE)
+        hints = _hints(features, scores, groups, chosen, len(self.index.codes))
+        fit_rows, scores_of = fits.tolist(), relevance[chosen].tolist()
         out = []
-        for row, i in enumerate(chosen):
+        for row, i in enumerate(chosen.tolist()):
             start, end = features.units[groups[i][0]].start, features.units[groups[i][-1]].end
-            profiles = [self.index.codes[c] for c in picks[row]]
+            fit = fit_rows[row]
             codes = tuple(
-                CodeScore(p.name, p.kind, clamp(fits[row, c]), p.key)
-                for p, c in zip(profiles, picks[row], strict=True)
+                CodeScore(p.name, p.kind, clamp(fit[c]), p.key)
+                for c in picks[row]
+                for p in (self.index.codes[c],)
             )
             out.append(
                 SpanSuggestion(
                     start,
                     end,
                     features.text[start:end],
-                    clamp(relevance[i]),
-                    dict(zip(KINDS, (clamp(v) for v in labels[row].tolist()), strict=True)),
+                    clamp(scores_of[row]),
+                    dict(zip(KINDS, (clamp(v) for v in labels[row]), strict=True)),
                     codes,
-                    tuple(explain(features, scores, groups[i], self.index)),
+                    tuple(explain(features, scores, groups[i], self.index, hints[row])),
                 )
             )
         return out
+
+
+def _hints(
+    features: DocFeatures, scores: UnitScores, groups: list[list[int]], chosen: np.ndarray, n_codes: int
+) -> list[tuple[float, int, int]]:
+    """For each chosen span: its best similarity to a code, that code, and how many accepted
+    excerpts it resembles (the learned model's count), as group maxima computed at once."""
+    if n_codes:
+        similar = scoring.group_max(features.similarity, groups)[chosen]
+        best, which = similar.max(axis=1).tolist(), similar.argmax(axis=1).tolist()
+    else:
+        best, which = [0.0] * len(chosen), [-1] * len(chosen)
+    if scores.similar is not None:
+        accepted = scoring.group_max(scores.similar, groups)[chosen].astype(int).tolist()
+    else:
+        accepted = [0] * len(chosen)
+    return list(zip(best, which, accepted, strict=True))
 
 
 def _groups(features: DocFeatures) -> list[list[int]]:
@@ -137,8 +159,16 @@ def _groups(features: DocFeatures) -> list[list[int]]:
     )
 
 
-def explain(features: DocFeatures, scores: UnitScores, group: list[int], index: CodebookIndex) -> list[str]:
-    """Why a span was suggested: its quotation, cues, code matches and learned similarity."""
+def explain(
+    features: DocFeatures,
+    scores: UnitScores,
+    group: list[int],
+    index: CodebookIndex,
+    hint: tuple[float, int, int] | None = None,
+) -> list[str]:
+    """Why a span was suggested: its quotation, cues, code matches and learned similarity (``hint``:
+    the group's best code similarity, that code and its count of similar accepted excerpts, when
+    the caller computed them for many groups at once)."""
     reasons = []
     quotes = {features.units[u].quote for u in group} - {-1}
     for q in sorted(quotes):
@@ -149,9 +179,13 @@ def explain(features: DocFeatures, scores: UnitScores, group: list[int], index: 
     reasons += cues[:MAX_CUE_REASONS]
     matched = features.codes_matched(group)[:2]
     reasons += [f"matches code '{index.codes[i].name}'" for i in matched]
-    similar = features.similarity[group].max(axis=0) if index.codes else np.zeros(0)
-    if len(similar) and similar.max() >= 0.25 and int(similar.argmax()) not in matched:
-        reasons.append(f"similar to code '{index.codes[int(similar.argmax())].name}'")
-    if scores.similar is not None and (count := int(scores.similar[group].max())) > 0:
+    if hint is None:
+        similar = features.similarity[group].max(axis=0) if index.codes else np.zeros(0)
+        count = int(scores.similar[group].max()) if scores.similar is not None else 0
+        hint = (float(similar.max()), int(similar.argmax()), count) if len(similar) else (0.0, -1, count)
+    best, code, count = hint
+    if index.codes and best >= 0.25 and code not in matched:
+        reasons.append(f"similar to code '{index.codes[code].name}'")
+    if count > 0:
         reasons.append(f"similar to {count} accepted excerpt{'s' if count > 1 else ''}")
     return reasons

@@ -8,6 +8,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 from argon2 import PasswordHasher, Type
@@ -19,8 +20,6 @@ SECRET_ENV = "WORKBENCH_SECRET_KEY"
 KEY_FILE = "workbench.secret-key"  # beside an SQLite file, else in data/; git-ignored
 
 _HASHER = PasswordHasher(type=Type.ID)  # argon2id with argon2-cffi's recommended cost (RFC 9106 low-memory)
-# verified when the login does not exist, so a wrong login costs the same time as a wrong password
-_DUMMY_HASH = _HASHER.hash("not a password of anyone")
 _KEYS: dict[Path, bytes] = {}
 
 
@@ -32,9 +31,16 @@ def hash_password(password: str) -> str:
 def password_matches(stored_hash: str | None, password: str) -> bool:
     """Whether ``password`` matches ``stored_hash``; a missing hash never matches (same time either way)."""
     try:
-        return _HASHER.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return _HASHER.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified when the login does not exist, so a wrong login costs the same time as a wrong
+    password; made on first use, not at import (an argon2id hash costs every command ~0.4 s)."""
+    return _HASHER.hash("not a password of anyone")
 
 
 def needs_rehash(stored_hash: str) -> bool:

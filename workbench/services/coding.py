@@ -34,6 +34,7 @@ __all__ = [
     "CodingView",
     "DocumentView",
     "ExcerptView",
+    "code_in",
     "code_options",
     "code_span",
     "document_revision",
@@ -247,19 +248,41 @@ def code_span(
 ) -> CodingAction:
     """Code ``[start, end)`` of a document with each code (reusing an excerpt of exactly that span);
     codes this coder already applied there are skipped. Returns the undoable action."""
+    with store.transaction() as session:
+        return code_in(session, username, document_id, start, end, code_ids, mode, memo=memo,
+                       theory_reference=theory_reference)  # fmt: skip
+
+
+def code_in(
+    session: Session,
+    username: str,
+    document_id: int,
+    start: int,
+    end: int,
+    code_ids: Sequence[int],
+    mode: CodingMode,
+    *,
+    memo: str = "",
+    theory_reference: str = "",
+    origin: CodingOrigin = CodingOrigin.HUMAN,
+    suggestion_model_id: int | None = None,
+) -> CodingAction:
+    """The one write path of a coding, inside the caller's transaction: coding a selection by hand
+    and accepting a suggestion both come here (same access check, span rule, codes check and audit
+    entries), and both get an undoable action."""
     if not code_ids:
         raise Invalid("choose at least one code")
-    with store.transaction() as session:
-        document, project_id = _document(session, document_id)
-        user = _writer(session, project_id, username)
-        codes = _project_codes(session, project_id, code_ids)
-        writer = ActionWriter(session, project_id, user.id, document)
-        template = CodingRecord(
-            0, 0, start, end, 0, "", user.id, CodingMode(mode), CodingOrigin.HUMAN, theory_reference.strip()
-        )  # fmt: skip
-        excerpt, created = writer.code(start, end, [codes[i] for i in dict.fromkeys(code_ids)], template)
-        memos = (writer.add_memo(excerpt, memo.strip()),) if memo.strip() else ()
-        return CodingAction(ActionKind.CODED, document.id, created, memos)
+    document, project_id = _document(session, document_id)
+    user = _writer(session, project_id, username)
+    codes = _project_codes(session, project_id, code_ids)
+    writer = ActionWriter(session, project_id, user.id, document)
+    template = CodingRecord(
+        0, 0, start, end, 0, "", user.id, CodingMode(mode), origin, theory_reference.strip(),
+        suggestion_model_id=suggestion_model_id,
+    )  # fmt: skip
+    excerpt, created = writer.code(start, end, [codes[i] for i in dict.fromkeys(code_ids)], template)
+    memos = (writer.add_memo(excerpt, memo.strip()),) if memo.strip() else ()
+    return CodingAction(ActionKind.CODED, document.id, created, memos)
 
 
 def _load_codings(session: Session, coding_ids: Sequence[int]) -> list[Coding]:

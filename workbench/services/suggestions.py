@@ -16,8 +16,8 @@ from workbench.domain.suggestions import KINDS, SpanSuggestion, TakenSpans, matc
 from workbench.nlp.pipeline import get_pipeline, pipeline_name
 from workbench.services import suggestion_cache as cache
 from workbench.services.access import Action, require
+from workbench.services.coding import CodingAction, code_in
 from workbench.services.errors import Invalid, NotFound
-from workbench.services.rows.coding_actions import ActionWriter, CodingRecord
 from workbench.services.suggestion_jobs import maybe_retrain
 from workbench.services.suggestion_training import ModelInfo, latest_model, model_info, train_model
 from workbench.services.visibility import CodingVisibility, visibility
@@ -301,20 +301,20 @@ def accept_suggestion(
     code_ids: Sequence[int],
     mode: CodingMode | str,
     model_version: int | None,
-) -> list[int]:
-    """Code a suggested span (as suggested, or edited) with the chosen codes; the codings record
-    that a suggestion made them and which model version; returns the coding ids."""
+) -> CodingAction:
+    """Code a suggested span (as suggested, or edited) with the chosen codes through the same write
+    path as coding a selection (``coding.code_in``: span rule, audit entries, undo); the codings
+    record that a suggestion made them and which model version, and the accepted decision (for
+    training) is written in the same transaction. Returns the undoable action."""
     with store.transaction() as session:
         document, user = _document(session, document_id, username)
         project_id = document.study.project_id
-        codes = _codes(session, project_id, code_ids)
         model = _model_row(session, project_id, model_version)
-        template = CodingRecord(
-            0, 0, start, end, 0, "", user.id, CodingMode(mode), CodingOrigin.SUGGESTION, "",
-            suggestion_model_id=model.id if model else None,
+        action = code_in(
+            session, username, document_id, start, end, code_ids, CodingMode(mode),
+            origin=CodingOrigin.SUGGESTION, suggestion_model_id=model.id if model else None,
         )  # fmt: skip
-        writer = ActionWriter(session, project_id, user.id, document)
-        _excerpt, made = writer.code(start, end, codes, template)
+        codes = _codes(session, project_id, code_ids)
         decision = SuggestionDecision(
             document_id=document.id,
             start=start,
@@ -322,22 +322,16 @@ def accept_suggestion(
             decision=Decision.ACCEPTED,
             labels={"codes": [c.name for c in codes], "kinds": sorted({c.kind.value for c in codes})},
             model_id=model.id if model else None,
-            coding_id=made[0].coding_id if made else None,
+            coding_id=action.codings[0].coding_id if action.codings else None,
             decided_by_id=user.id,
         )
         _audit_decision(session, decision, project_id, user.id)
-        ids = [c.coding_id for c in made]
     maybe_retrain(store, username, project_id)
-    return ids
+    return action
 
 
 def _codes(session: Session, project_id: int, code_ids: Sequence[int]) -> list[Code]:
-    if not code_ids:
-        raise Invalid("choose at least one code")
     codes = list(session.scalars(select(Code).where(Code.project_id == project_id, Code.id.in_(code_ids))))
-    missing = sorted(set(code_ids) - {c.id for c in codes})
-    if missing:
-        raise NotFound(f"{len(missing)} of the chosen codes are no longer in the codebook; pick again")
     return sorted(codes, key=lambda c: list(code_ids).index(c.id))
 
 

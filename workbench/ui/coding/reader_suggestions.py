@@ -189,6 +189,8 @@ class SuggestionActions:
             state.set_focused_excerpts(ids)
 
         def command(command: ReaderCommand) -> None:
+            if command.action == "apply" and command.slot and self.accept_key(command.slot, command.span):
+                return
             if command.action == "clear":
                 self.close()
             coding.command(command)
@@ -215,20 +217,45 @@ class SuggestionActions:
 
     def accept(self, s: Suggestion) -> None:
         """Code the (possibly edited) span with the chosen codes and mode, as made by this suggestion."""
+        self._accept(s, list(st.session_state.get(FormKeys.of(s.document_id, s.start, s.end).codes) or []))
+
+    def accept_key(self, slot: int, span: tuple[int, int] | None) -> bool:
+        """Key ``slot`` (1-9) with a suggestion open: accept it with its ``slot``-th proposed code (a
+        selection made first edits its span); False when no suggestion is open, for the key's usual
+        meaning (the reviewer's shortcut codes)."""
+        opened = state.open_suggestion(self.document_id)
+        view = state.shown_document_view(self.document_id)
+        if opened is None or view is None:
+            return False
+        found = document_suggestions(self.store, self.username, view).suggestions
+        s = next((x for x in found if (x.start, x.end) == (opened.start, opened.end)), None)
+        if s is None:
+            return False
+        if slot > len(s.codes):
+            state.notify(state.CODING_NOTICE, "error", f"The suggestion proposes no code {slot}.")
+            return True
+        if span is not None:
+            self.adjust(*span)
+        self._accept(s, [s.codes[slot - 1].code_id])
+        return True
+
+    def _accept(self, s: Suggestion, codes: list[int]) -> None:
         keys = FormKeys.of(s.document_id, s.start, s.end)
         start, end = edited_span(s)
-        codes = list(st.session_state.get(keys.codes) or [])
         mode = CodingMode(st.session_state.get(keys.mode) or CodingMode.INDUCTIVE)
         try:
-            made = accept_suggestion(
+            action = accept_suggestion(
                 self.store, self.username, s.document_id, start, end, codes, mode, s.model_version
             )
         except _FAILURES as exc:
             state.notify(state.CODING_NOTICE, "error", f"Not accepted: {exc}")
             return
         self.close()
+        if not action.empty:
+            state.LAST_CODING_ACTION.set(action)  # Ctrl+Z takes it out like any coding
         state.set_reader_target(self.study_id, start)  # focus the new excerpt
-        count = f"{len(made)} new coding{'s' * (len(made) != 1)}"
+        made = len(action.codings)
+        count = f"{made} new coding{'s' * (made != 1)}"
         version = f"model v{s.model_version}" if s.model_version is not None else "the rules alone"
         state.notify(
             state.CODING_NOTICE,

@@ -40,8 +40,9 @@ class SuggestionPanel:
         st.text(_short(s.text))
         st.text(" · ".join(f"{kind} {s.labels.get(kind, 0.0):.2f}" for kind in KINDS))
         st.caption("Why: " + plain("; ".join(s.reasons) or "weak signals only"))
-        codes = ", ".join(f"{c.name} ({c.kind} {c.score:.2f})" for c in s.codes)
-        st.caption("Suggested codes: " + plain(codes or "none"))
+        codes = ", ".join(f"{n}: {c.name} ({c.kind} {c.score:.2f})" for n, c in enumerate(s.codes, start=1))
+        keys = " (press a number to accept with that code)" if s.codes and self.can_code else ""
+        st.caption("Suggested codes" + keys + ": " + plain(codes or "none"))
         if not self.can_code:
             st.info("Stakeholders can read suggestions but not accept or reject them.")
             st.button("Close", key="sg_close", on_click=self.actions.close)

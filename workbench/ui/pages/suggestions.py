@@ -127,12 +127,14 @@ def accept(s: Suggestion, key: str) -> None:
     start, end = edited_span(s, key)
     codes = st.session_state[f"{key}_codes"]
     try:
-        accept_suggestion(
+        action = accept_suggestion(
             store, user, s.document_id, start, end, codes, st.session_state[f"{key}_mode"], s.model_version
         )
     except PROBLEMS as exc:
         st.toast(plain(f"Not accepted: {exc}"), icon=":material/error:")
     else:
+        if not action.empty:
+            state.LAST_CODING_ACTION.set(action)  # the Coding page's Ctrl+Z undoes it like any coding
         count = f"{len(codes)} code{'s' * (len(codes) != 1)}"
         st.toast(plain(f"Coded {named(s)} with {count}."), icon=":material/check:")
 
@@ -165,7 +167,7 @@ def card(s: Suggestion, names: dict[int, str]) -> None:
             "Codes",
             list(names),
             default=preselected_codes(s, names),
-            format_func=names.get,
+            format_func=lambda c: names.get(c, "?"),
             key=f"{key}_codes",
         )
         middle.selectbox("Mode", [m.value for m in CodingMode], key=f"{key}_mode")
