@@ -76,3 +76,13 @@ def test_the_programme_theory_page_compares_again_when_a_configuration_is_delete
     store.dispose()
     at.run()
     assert any(m.value == f"0 added, 1 removed, 0 changed, {total - 1} unchanged." for m in at.markdown)
+
+
+def test_an_infographic_names_at_most_20_of_its_configurations_and_counts_the_rest(open_app, large_url: str):
+    at = open_app(large_url, DEMO_OWNER, "graphs")
+    assert not at.exception
+    (caption,) = [c.value for c in at.caption if c.value.startswith("Border width")]
+    total = int(caption.split("context's ")[1].split(" configurations")[0])
+    assert total > 20
+    listed = caption.split("(")[1].split(", …")[0].split(", ")
+    assert len(listed) == 20 and f"… and {total - 20} more" in caption

@@ -13,6 +13,7 @@ from workbench.ui.drilldown import choose, clicked, evidence_list
 from workbench.ui.text import plain
 
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+LISTED_CONFIGURATIONS = 20  # configuration labels named under an infographic; the rest are counted
 
 
 def _names(data: ProgrammeData) -> dict[int, str]:
@@ -50,9 +51,13 @@ def infographic_tab(data: ProgrammeData) -> None:
         (),
         lambda: context_infographic(data, context_id, counts),
     )
+    labels = list(figure.configurations)
+    listed = ", ".join(labels[:LISTED_CONFIGURATIONS])
+    if len(labels) > LISTED_CONFIGURATIONS:  # a 200-study project has hundreds per context
+        listed += f", … and {len(labels) - LISTED_CONFIGURATIONS} more"
     st.caption(
-        "Border width: studies supporting the mechanism or outcome in this context's configurations "
-        f"({plain(', '.join(figure.configurations))}). Line width: studies supporting both ends."
+        "Border width: studies supporting the mechanism or outcome in this context's "
+        f"{len(labels)} configurations ({plain(listed)}). Line width: studies supporting both ends."
     )
     event = st.plotly_chart(
         fig,
