@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from workbench.domain.configurations import CodingMode
 from workbench.domain.spans import codable_span
@@ -132,7 +132,7 @@ def _suggest(
     suggester = cache.suggester_for(codebook)
     version = model.version if model else None
     if model is not None:
-        suggester = suggester.with_model(cache.model_for(store_key, model))
+        suggester = suggester.with_model(cache.model_for(store_key, model, suggester))
     out = []
     for doc in documents:
         taken = TakenSpans(doc.taken)
@@ -248,7 +248,7 @@ def suggestion_queue(
     with store.transaction() as session:
         user = require(session, project_id, username, Action.SUGGEST)
         codebook = cache.project_codebook(session, project_id)
-        chosen = select(Study).where(Study.project_id == project_id)
+        chosen = select(Study).where(Study.project_id == project_id).options(selectinload(Study.documents))
         if study is not None:
             chosen = chosen.where(Study.id == study)
         studies = list(session.scalars(chosen.order_by(Study.key)))
