@@ -133,3 +133,23 @@ def test_workbench_assign_gives_one_study_or_all_of_them_balanced(store: Store):
         url, "assign", "--project", "Blind review", "--study", "s02", "--to", BOB, user=ALICE
     )
     assert refused.returncode == 1 and "may not" in refused.stderr + refused.stdout
+
+
+def test_the_assignments_page_reads_the_owner_s_pickers_grid_and_setting_together(store: Store):
+    b = build(store)
+    page = assignments.assignments_page(store, OWNER, b.project_id)
+    assert page.owner and page.blind
+    assert page.reviewers == assignments.assignable_reviewers(store, OWNER, b.project_id)
+    assert list(page.studies) == [b.s01, b.s02] and page.studies[b.s01].startswith("s01 — ")
+    assert page.grid == assignments.progress_grid(store, OWNER, b.project_id)
+    assert page.assignees(b.s01) == [ALICE, BOB] and page.assignees(b.s02) == []
+
+
+def test_a_reviewer_s_assignments_page_has_the_grid_but_no_pickers(store: Store):
+    b = build(store, blind=False)
+    page = assignments.assignments_page(store, ALICE, b.project_id)
+    assert not page.owner and not page.blind
+    assert page.reviewers == [] and page.studies == {}
+    assert set(page.grid.cells) == {(ALICE, "s01"), (BOB, "s01")}
+    with pytest.raises(PermissionDenied, match="stranger is not a member"):
+        assignments.assignments_page(store, "stranger", b.project_id)

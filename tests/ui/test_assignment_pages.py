@@ -51,6 +51,7 @@ def test_the_owner_assigns_a_study_to_a_reviewer(blind, open_app: OpenApp):
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert [q.study_id for q in assignments.my_studies(store, CAROL, b.project_id)] == [b.s02]
     assert reviewers_of(at).value == [CAROL]  # the picker shows who the study is assigned to now
+    assert list(at.dataframe[0].value["Study"]) == ["s01", "s02"]  # and so does the grid, in the same run
 
 
 def test_the_owner_sees_a_studys_reviewers_and_takes_one_off(blind, open_app: OpenApp):

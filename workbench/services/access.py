@@ -16,12 +16,13 @@ import os
 from collections.abc import Iterable
 from enum import StrEnum
 
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from workbench.services.errors import NotFound, PermissionDenied
 from workbench.store import queries
 from workbench.store.enums import Role
-from workbench.store.models import Project, User
+from workbench.store.models import Membership, Project, User
 
 USER_ENV = "WORKBENCH_USER"
 
@@ -123,23 +124,35 @@ def ensure_user(session: Session, username: str, display_name: str = "") -> User
 
 
 def member_role(session: Session, project_id: int, username: str) -> tuple[User, Role]:
-    """The acting user and their role in the project; NotFound or PermissionDenied otherwise."""
-    project = session.get(Project, project_id)
-    if project is None:
+    """The acting user and their role in the project; NotFound or PermissionDenied otherwise.
+
+    One statement: the project, left-joined to the user of that name and to their membership of it."""
+    row = session.execute(
+        select(Project, User, Membership.role)
+        .select_from(Project)
+        .outerjoin(User, User.username == username)
+        .outerjoin(Membership, and_(Membership.project_id == Project.id, Membership.user_id == User.id))
+        .where(Project.id == project_id)
+    ).first()
+    if row is None:
         raise NotFound(f"project {project_id} does not exist")
-    user = queries.user_by_name(session, username)
-    member = queries.membership(session, project_id, user.id) if user else None
-    if user is None or member is None or not user.active:
+    project, user, role = row
+    if user is None or role is None or not user.active:
         raise PermissionDenied(f"{username} is not a member of project {project.name!r}")
-    return user, member.role
+    return user, role
+
+
+def require_role(session: Session, project_id: int, username: str, action: Action) -> tuple[User, Role]:
+    """The acting user and their role, if it allows ``action``; else PermissionDenied (one statement)."""
+    user, role = member_role(session, project_id, username)
+    if not may(role, action):
+        raise PermissionDenied(f"{username} is a {role.value} here and may not {action.value}")
+    return user, role
 
 
 def require(session: Session, project_id: int, username: str, action: Action) -> User:
     """The acting user, if their role in the project allows ``action``; else PermissionDenied."""
-    user, role = member_role(session, project_id, username)
-    if not may(role, action):
-        raise PermissionDenied(f"{username} is a {role.value} here and may not {action.value}")
-    return user
+    return require_role(session, project_id, username, action)[0]
 
 
 def require_for_work(
@@ -150,9 +163,7 @@ def require_for_work(
     ``owner_ids`` are the creators (coder, author, ``created_by``) of the rows the action touches.
     The refusal names whose work it is, so the reviewer knows whom to ask.
     """
-    user, role = member_role(session, project_id, username)
-    if not may(role, action):
-        raise PermissionDenied(f"{username} is a {role.value} here and may not {action.value}")
+    user, role = require_role(session, project_id, username, action)
     others = {i for i in owner_ids if i is not None and i != user.id}
     escalated = OTHERS.get(action)
     if others and escalated is not None and not may(role, escalated):

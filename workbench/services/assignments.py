@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workbench.domain.blinding import Progress, all_done, balanced, progress
+from workbench.domain.studies import short_citation
 from workbench.services import project_settings
-from workbench.services.access import Action, allowed_actions, may, member_role, require
+from workbench.services.access import Action, allowed_actions, may, member_role, require, require_role
 from workbench.services.errors import Conflict, Invalid, NotFound
 from workbench.services.visibility import blinded_study_ids
 from workbench.store import queries
@@ -314,18 +315,15 @@ def my_studies(store: Store, username: str, project_id: int) -> list[QueueItem]:
         ]
 
 
-def progress_grid(store: Store, username: str, project_id: int) -> ProgressGrid:
-    """Reviewer x study: not started / in progress (one own coding or more) / done."""
-    with store.transaction() as session:
-        require(session, project_id, username, Action.READ_STUDIES)
-        rows = session.execute(
-            select(Study.id, Study.key, Study.released_at, User.id, User.username, StudyAssignment.done_at)
-            .join(StudyAssignment, StudyAssignment.study_id == Study.id)
-            .join(User, User.id == StudyAssignment.user_id)
-            .where(Study.project_id == project_id)
-            .order_by(Study.key, User.username)
-        ).all()
-        counts = _own_counts(session, project_id)
+def _grid(session: Session, project_id: int) -> ProgressGrid:
+    rows = session.execute(
+        select(Study.id, Study.key, Study.released_at, User.id, User.username, StudyAssignment.done_at)
+        .join(StudyAssignment, StudyAssignment.study_id == Study.id)
+        .join(User, User.id == StudyAssignment.user_id)
+        .where(Study.project_id == project_id)
+        .order_by(Study.key, User.username)
+    ).all()
+    counts = _own_counts(session, project_id)
     studies: dict[int, tuple[int, str, bool]] = {}
     cells: dict[tuple[str, str], Progress] = {}
     for study_id, key, released_at, user_id, login, done_at in rows:
@@ -333,6 +331,54 @@ def progress_grid(store: Store, username: str, project_id: int) -> ProgressGrid:
         cells[(login, key)] = progress(done_at is not None, counts.get((study_id, user_id), 0))
     reviewers = tuple(sorted({login for login, _ in cells}))
     return ProgressGrid(reviewers, tuple(studies.values()), cells)
+
+
+def progress_grid(store: Store, username: str, project_id: int) -> ProgressGrid:
+    """Reviewer x study: not started / in progress (one own coding or more) / done."""
+    with store.transaction() as session:
+        require(session, project_id, username, Action.READ_STUDIES)
+        return _grid(session, project_id)
+
+
+@dataclass(frozen=True)
+class AssignmentsPage:
+    """What the Assignments page shows the acting user, read in one transaction."""
+
+    owner: bool  # may assign, release and switch blind coding
+    blind: bool
+    grid: ProgressGrid
+    reviewers: list[str]  # the assign pickers' choices (empty unless ``owner``)
+    studies: dict[int, str]  # study id -> "key — citation", by key (empty unless ``owner``)
+
+    def assignees(self, study_id: int | None) -> list[str]:
+        """The reviewers the study is assigned to now."""
+        key = next((k for sid, k, _ in self.grid.studies if sid == study_id), None)
+        return [who for who in self.grid.reviewers if (who, key) in self.grid.cells]
+
+
+def assignments_page(store: Store, username: str, project_id: int) -> AssignmentsPage:
+    """The Assignments page's reads (blind coding, progress grid, and for owners the pickers' choices)
+    in one transaction, with one access check: a handful of statements per rerun, not one per part."""
+    with store.transaction() as session:
+        _, role = require_role(session, project_id, username, Action.READ_STUDIES)
+        project = session.get(Project, project_id)  # in the session already: the access check read it
+        owner = may(role, Action.ASSIGN_STUDIES)
+        reviewers = _assignable(session, project_id) if owner else []
+        studies = (
+            {
+                study_id: f"{key} — {short_citation(authors, year)}"
+                for study_id, key, authors, year in session.execute(
+                    select(Study.id, Study.key, Study.authors, Study.year)
+                    .where(Study.project_id == project_id)
+                    .order_by(Study.key)
+                )
+            }
+            if owner
+            else {}
+        )
+        return AssignmentsPage(
+            owner, bool(project and project.blind_coding), _grid(session, project_id), reviewers, studies
+        )
 
 
 def blind_state(store: Store, username: str, study_id: int) -> BlindState:
@@ -362,16 +408,18 @@ def study_id_by_key(store: Store, username: str, project_id: int, key: str) -> i
         return int(found)
 
 
+def _assignable(session: Session, project_id: int) -> list[str]:
+    rows = session.execute(
+        select(User.username, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.project_id == project_id, User.active.is_(True))
+        .order_by(User.username)
+    )
+    return [login for login, role in rows if may(role, Action.CODE) and login != queries.CONSENSUS_USERNAME]
+
+
 def assignable_reviewers(store: Store, username: str, project_id: int) -> list[str]:
     """The logins of the project's active members who may code, by login (the assign pickers' choices)."""
     with store.transaction() as session:
         require(session, project_id, username, Action.ASSIGN_STUDIES)
-        rows = session.execute(
-            select(User.username, Membership.role)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.project_id == project_id, User.active.is_(True))
-            .order_by(User.username)
-        )
-        return [
-            login for login, role in rows if may(role, Action.CODE) and login != queries.CONSENSUS_USERNAME
-        ]
+        return _assignable(session, project_id)

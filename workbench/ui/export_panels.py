@@ -13,6 +13,7 @@ from workbench.graphs.infographic import context_infographic
 from workbench.services import publication
 from workbench.services.figures import FigureFilters
 from workbench.ui import resources
+from workbench.ui.revision_cache import cached
 from workbench.ui.text import plain
 from workbench.ui.widgets import paged
 
@@ -26,12 +27,15 @@ FORMAT_NAMES = {
 }
 
 
-def tables_panel(data: ProgrammeData, project: str) -> None:
-    """Choose a table and a format; preview the rows and download the file."""
+def tables_panel(
+    data: ProgrammeData, project: str, revision: tuple[object, ...], filters: FigureFilters
+) -> None:
+    """Choose a table and a format; preview the rows and download the file (written when clicked).
+    The table is built again only when the project's ``revision``, the ``filters`` or the choice changed."""
     left, right = st.columns([2, 1])
     name = left.selectbox("Table", TABLES, key="export_table")
     fmt = right.selectbox("Format", TABLE_FORMATS, format_func=FORMAT_NAMES.__getitem__, key="export_format")
-    table = build_table(data, name)
+    table = cached("export_table", (filters, name), revision, lambda: build_table(data, name))
     st.caption(f"{table.title}: {len(table.rows)} rows. {table.note}")
     shown = paged(table.rows, f"export_{name}", PREVIEW_ROWS, noun="rows")
     st.dataframe(
@@ -44,7 +48,7 @@ def tables_panel(data: ProgrammeData, project: str) -> None:
     )
     st.download_button(
         f"Download {name}.{fmt}",
-        data=write_table(table, fmt),
+        data=lambda: write_table(table, fmt),  # written only when the button is clicked
         file_name=f"{publication.slug(project)}-{name}.{fmt}",
         mime=MEDIA_TYPES[fmt],
         key="download_table",
@@ -53,8 +57,11 @@ def tables_panel(data: ProgrammeData, project: str) -> None:
     )
 
 
-def figures_panel(data: ProgrammeData, project: str) -> None:
-    """Choose a context and a format; preview the infographic and download it as SVG, PNG or PDF."""
+def figures_panel(
+    data: ProgrammeData, project: str, revision: tuple[object, ...], filters: FigureFilters
+) -> None:
+    """Choose a context and a format; preview the infographic and download it as SVG, PNG or PDF
+    (rendered when clicked). The figure is drawn again only when the revision, filters or choice changed."""
     contexts = {c.id: c.name for c in drawable_contexts(data)}
     if not contexts:
         st.info("No configurations to draw yet (or none left with these filters).")
@@ -65,7 +72,12 @@ def figures_panel(data: ProgrammeData, project: str) -> None:
     )
     fmt = middle.selectbox("Format", FIGURE_FORMATS, key="export_figure_format", help="PNG is 300 dpi")
     counts = right.toggle("Show counts", value=True, key="export_counts")
-    figure, _ = context_infographic(data, context_id, counts)
+    figure = cached(
+        "export_figure",
+        (filters, context_id, counts),
+        revision,
+        lambda: context_infographic(data, context_id, counts)[0],
+    )
     st.plotly_chart(figure, key="export_preview", width="content", config={"displaylogo": False})
 
     def rendered() -> bytes:

@@ -4,7 +4,6 @@ import streamlit as st
 
 from workbench.domain.blinding import Progress
 from workbench.services import assignments
-from workbench.services.studies import list_studies
 from workbench.ui import resources
 from workbench.ui.errors import reported
 from workbench.ui.widgets import PROGRESS_MARKS, require_project
@@ -17,8 +16,13 @@ BLIND_KEY = "assign_blind"
 project = require_project()
 st.title("Assignments")
 store, user = resources.store(), resources.username()
-owner = assignments.may_assign(store, user, project.id)
-blind = assignments.blind_coding(store, user, project.id)
+read: assignments.AssignmentsPage | None = None
+with reported():  # one transaction and one access check for everything the page shows
+    read = assignments.assignments_page(store, user, project.id)
+if read is None:
+    st.stop()
+view: assignments.AssignmentsPage = read
+owner, blind, grid = view.owner, view.blind, view.grid
 
 
 def switch_blind() -> None:
@@ -27,8 +31,9 @@ def switch_blind() -> None:
         assignments.set_blind_coding(store, user, project.id, bool(st.session_state[BLIND_KEY]))
 
 
-def owner_controls() -> None:
-    """Blind coding, assigning one study or all of them, releasing."""
+def owner_controls() -> bool:
+    """Blind coding, assigning one study or all of them, releasing; returns whether a form was submitted."""
+    submitted = False
     st.session_state[BLIND_KEY] = blind  # the stored setting, even if another owner changed it meanwhile
     st.toggle(
         "Blind double coding",
@@ -36,19 +41,19 @@ def owner_controls() -> None:
         on_change=switch_blind,
         help="Each assigned reviewer sees only their own codings of a study until it is released",
     )
-    reviewers = assignments.assignable_reviewers(store, user, project.id)
-    studies = {s.id: f"{s.key} — {s.citation}" for s in list_studies(store, user, project.id)}
+    reviewers, studies = view.reviewers, view.studies
     one, balanced = st.columns(2, gap="large")
     with one.container(border=True):
         st.subheader("Reviewers of a study")
         study_id = st.selectbox("Study", list(studies), format_func=lambda i: studies[i], key="assign_study")
-        current = assignees(study_id)
+        current = view.assignees(study_id)
         with st.form("assign_one", border=False):
             chosen = st.multiselect(
                 "Reviewers (one or two)", reviewers, default=[r for r in current if r in reviewers],
                 max_selections=2, key=f"assign_to_{study_id}_{'_'.join(current)}",  # new key: fresh default
             )  # fmt: skip
             if st.form_submit_button("Save reviewers") and study_id is not None:
+                submitted = True
                 with reported():
                     for login in set(current) - set(chosen):
                         assignments.unassign(store, user, project.id, study_id, login)
@@ -62,18 +67,13 @@ def owner_controls() -> None:
         pool = st.multiselect("Reviewers", reviewers, default=reviewers, key="assign_pool")
         per_study = st.number_input("Reviewers per study", 1, 2, 2, key="assign_per_study")
         if st.form_submit_button("Assign balanced"):
+            submitted = True
             with reported():
                 plan = assignments.assign_balanced(store, user, project.id, pool, int(per_study))
                 st.toast(
                     f"Assigned {sum(map(len, plan.values()))} new reviewer places in {len(plan)} studies"
                 )
-
-
-def assignees(study_id: int | None) -> list[str]:
-    """The reviewers the study is assigned to now."""
-    grid = assignments.progress_grid(store, user, project.id)
-    key = next((k for sid, k, _ in grid.studies if sid == study_id), None)
-    return [who for who in grid.reviewers if (who, key) in grid.cells]
+    return submitted
 
 
 def release_controls(grid: assignments.ProgressGrid) -> None:
@@ -107,8 +107,8 @@ def release_controls(grid: assignments.ProgressGrid) -> None:
             st.rerun()
 
 
-if owner:
-    owner_controls()
+if owner and owner_controls():  # assignments changed after the page's read: show the grid as it is now
+    grid = assignments.progress_grid(store, user, project.id)
 
 
 def cell(state: Progress | None) -> str:
@@ -117,7 +117,6 @@ def cell(state: Progress | None) -> str:
 
 
 st.header("Progress")
-grid = assignments.progress_grid(store, user, project.id)
 if not grid.cells:
     st.info("No study is assigned yet." + (" Assign studies above." if owner else ""))
     st.stop()
