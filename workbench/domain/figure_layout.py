@@ -15,8 +15,10 @@ counts never look alike; an element with no study left after filtering gets a ha
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from workbench.domain.figure_legend import Flow, LegendEntry, SwatchSpec, samples
 from workbench.domain.figures import ContextFigure, Edge, Node
@@ -26,8 +28,6 @@ from workbench.domain.print_geometry import (
     Rect,
     Text,
     bezier,
-    distance_to_polyline,
-    polyline_enters,
     sampled,
     text_width,
     wrap,
@@ -270,35 +270,84 @@ def _label_size(count: int) -> tuple[float, float]:
 
 @dataclass(frozen=True)
 class _Stroke:
-    """A line's polyline, bounding box and half width, computed once per layout."""
+    """A line's polyline, bounding box and half width, with each segment's box, sample points and
+    direction computed once per layout: :meth:`enters` and :meth:`distance` give exactly what
+    ``polyline_enters`` and ``distance_to_polyline`` give, without recomputing them per label spot."""
 
     key: str
     points: tuple[Point, ...]
     bounds: Rect
     half: float
+    boxes: tuple[tuple[float, float, float, float, tuple[Point, ...]], ...]
+    spans: tuple[tuple[float, float, float, float, float], ...]
 
     @staticmethod
     def of(line: Line) -> _Stroke:
         points = line.polyline()
         xs, ys = [p[0] for p in points], [p[1] for p in points]
         bounds = Rect(min(xs), min(ys), max(xs), max(ys)).grown(line.width / 2)
-        return _Stroke(line.key, points, bounds, line.width / 2)
+        boxes = tuple(
+            (min(ax, bx), max(ax, bx), min(ay, by), max(ay, by),
+             tuple((ax + (bx - ax) * k / 8, ay + (by - ay) * k / 8) for k in range(9)))
+            for (ax, ay), (bx, by) in pairwise(points)
+        )  # fmt: skip
+        spans = tuple(
+            (ax, ay, bx - ax, by - ay, (bx - ax) * (bx - ax) + (by - ay) * (by - ay))
+            for (ax, ay), (bx, by) in pairwise(points)
+        )
+        return _Stroke(line.key, points, bounds, line.width / 2, boxes, spans)
+
+    def enters(self, rect: Rect) -> bool:
+        """``polyline_enters(rect, self.points, self.half)``: the stroke passes through ``rect``."""
+        x0, y0, x1, y1 = rect.x0 - self.half, rect.y0 - self.half, rect.x1 + self.half, rect.y1 + self.half
+        for low_x, high_x, low_y, high_y, dots in self.boxes:
+            if high_x < x0 or low_x > x1 or high_y < y0 or low_y > y1:
+                continue
+            for x, y in dots:
+                if x0 <= x <= x1 and y0 <= y <= y1:
+                    return True
+        return False
+
+    def distance(self, px: float, py: float) -> float:
+        """``distance_to_polyline((px, py), self.points)``."""
+        best = math.inf
+        for ax, ay, dx, dy, length in self.spans:
+            if length == 0:
+                t = 0.0
+            else:
+                t = ((px - ax) * dx + (py - ay) * dy) / length
+                t = 0.0 if t <= 0.0 else 1.0 if t >= 1.0 else t
+            gap = math.hypot(px - (ax + t * dx), py - (ay + t * dy))
+            if gap < best:
+                best = gap
+        return best
 
 
 def _place_label(line: Line, strokes: list[_Stroke], taken: list[Rect], obstacles: list[Rect]) -> Rect:
-    """The first spot along the line (middle first) clear of boxes, labels and other lines."""
+    """The first spot along the line (middle first) clear of boxes, labels and other lines; else the
+    spot farthest from the lines it touches (clearances are measured only when no spot is clear)."""
     width, height = _label_size(line.count)
-    best: tuple[float, Rect] | None = None
+    spots = []
     for t in ALONG:
         x, y = bezier(line.start, line.end, t)
         rect = Rect.around(x, y, width, height)
-        if any(rect.grown(2).overlaps(o) for o in [*obstacles, *taken]):
+        spots.append((x, y, rect, rect.grown(2)))
+    # cheap rejection: only what reaches the area swept by the candidate spots can touch one of them
+    sweep = Rect(min(s[3].x0 for s in spots), min(s[3].y0 for s in spots),
+                 max(s[3].x1 for s in spots), max(s[3].y1 for s in spots))  # fmt: skip
+    walls = [o for o in (*obstacles, *taken) if sweep.overlaps(o)]
+    others = [o for o in strokes if o.key != line.key and o.bounds.overlaps(sweep)]
+    blocked: list[tuple[float, float, Rect, list[_Stroke]]] = []
+    for x, y, rect, margin in spots:
+        if any(margin.overlaps(o) for o in walls):
             continue
-        near = [o for o in strokes if o.key != line.key and o.bounds.overlaps(rect.grown(2))]
-        crossing = [o for o in near if polyline_enters(rect.grown(2), o.points, o.half)]
+        crossing = [o for o in others if o.bounds.overlaps(margin) and o.enters(margin)]
         if not crossing:
             return rect
-        clearance = min(distance_to_polyline((x, y), o.points) - o.half for o in crossing)
+        blocked.append((x, y, rect, crossing))
+    best: tuple[float, Rect] | None = None
+    for x, y, rect, crossing in blocked:
+        clearance = min(o.distance(x, y) - o.half for o in crossing)
         if best is None or clearance > best[0]:
             best = (clearance, rect)
     if best is not None:

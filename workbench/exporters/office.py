@@ -12,22 +12,28 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from copy import copy
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
 from docx.shared import Pt
+from lxml import etree
 from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.cell.cell import TYPE_STRING, WriteOnlyCell
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from workbench.domain.safety import neutralise_formula, xml_safe
 from workbench.domain.tables import Cell, Table
 from workbench.domain.tables import text as cell_text
 
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+_ENTITIES = {"\r": "&#13;"}  # kept as written; a bare carriage return would be read back as a line feed
+_PARSER = etree.XMLParser(huge_tree=True)
 
 
 def _borders(table_xml: object) -> None:
@@ -65,27 +71,21 @@ def _landscape(document: object) -> None:
     section.page_width, section.page_height = section.page_height, section.page_width
 
 
-def _text_cell(value: Cell, twips: int) -> object:
-    """A ``w:tc`` holding ``value`` (line breaks kept) with a fixed width."""
-    cell = OxmlElement("w:tc")
-    props = OxmlElement("w:tcPr")
-    width = OxmlElement("w:tcW")
-    width.set(qn("w:w"), str(twips))
-    width.set(qn("w:type"), "dxa")
-    props.append(width)
-    cell.append(props)
-    paragraph = OxmlElement("w:p")
-    run = OxmlElement("w:r")
-    for i, line in enumerate(xml_safe(cell_text(value)).split("\n")):
-        if i:
-            run.append(OxmlElement("w:br"))
-        text = OxmlElement("w:t")
-        text.set(qn("xml:space"), "preserve")
-        text.text = line
-        run.append(text)
-    paragraph.append(run)
-    cell.append(paragraph)
-    return cell
+def _text_cell(value: Cell, twips: int) -> str:
+    """A ``w:tc`` holding ``value`` (line breaks kept) with a fixed width, as XML text."""
+    lines = xml_safe(cell_text(value)).split("\n")
+    texts = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line, _ENTITIES)}</w:t>' for line in lines)
+    return f'<w:tc><w:tcPr><w:tcW w:w="{twips}" w:type="dxa"/></w:tcPr><w:p><w:r>{texts}</w:r></w:p></w:tc>'
+
+
+def _body_rows(rows: Sequence[Sequence[Cell]], twips: Sequence[int]) -> list[object]:
+    """The ``w:tr`` elements of the body rows, written as one XML text and parsed once (python-docx
+    rebuilds the whole cell grid for each added row, and building element by element is slow)."""
+    body = "".join(
+        "<w:tr>" + "".join(_text_cell(v, w) for v, w in zip(values, twips, strict=True)) + "</w:tr>"
+        for values in rows
+    )
+    return list(etree.fromstring(f'<w:tbl xmlns:w="{nsmap["w"]}">{body}</w:tbl>', _PARSER))
 
 
 def new_document(landscape: bool) -> DocxDocument:
@@ -114,12 +114,7 @@ def add_table(document: object, table: Table) -> None:
     for column, width in zip(grid._tbl.tblGrid.gridCol_lst, widths, strict=True):
         column.w = width
     twips = [width // 635 for width in widths]  # EMU to twentieths of a point
-    for values in table.rows:
-        # rows are written as XML: python-docx rebuilds the whole cell grid for each added row
-        row = OxmlElement("w:tr")
-        for value, width in zip(values, twips, strict=True):
-            row.append(_text_cell(value, width))
-        grid._tbl.append(row)
+    grid._tbl.extend(_body_rows(table.rows, twips))
     if table.note:
         document.add_paragraph().add_run(xml_safe(table.note)).italic = True  # type: ignore[attr-defined]
 
@@ -149,27 +144,42 @@ def _sheet_value(value: Cell) -> Cell:
     return value if not isinstance(value, str) else xml_safe(neutralise_formula(value))
 
 
+def _style(sheet: object, bold: bool) -> object:
+    """The style of every cell (wrapped, top-aligned; bold in the header), made once and copied to each."""
+    cell = WriteOnlyCell(sheet)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if bold:
+        cell.font = Font(bold=True)
+    return cell._style
+
+
+def _row(sheet: object, values: Sequence[Cell], style: object) -> list[WriteOnlyCell]:
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, _sheet_value(value))
+        if isinstance(cell.value, str):
+            cell.data_type = TYPE_STRING  # never a formula, whatever the text
+        cell._style = copy(style)
+        cells.append(cell)
+    return cells
+
+
 def to_xlsx(tables: Sequence[Table]) -> bytes:
-    """A workbook with one sheet per table: bold frozen header, wrapped string cells, number cells."""
-    book = Workbook()
-    book.remove(book.active)
+    """A workbook with one sheet per table: bold frozen header, wrapped string cells, number cells.
+
+    Written in openpyxl's write-only mode (rows streamed out, no cell grid kept in memory)."""
+    book = Workbook(write_only=True)
     taken: set[str] = set()
     for table in tables:
         sheet = book.create_sheet(sheet_name(table.name, taken))
-        sheet.append([_sheet_value(c) for c in table.columns])
-        for values in table.rows:
-            sheet.append([_sheet_value(v) for v in values])
-        for row in sheet.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str):
-                    cell.data_type = TYPE_STRING  # never a formula, whatever the text
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
         total = sum(table.weights) or 1.0
         for index, weight in enumerate(table.weights, start=1):
-            sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(8, 120 * weight / total)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+            sheet.column_dimensions[get_column_letter(index)].width = max(8, 120 * weight / total)
         sheet.freeze_panes = "A2"
+        sheet.append(_row(sheet, table.columns, _style(sheet, True)))
+        body = _style(sheet, False)
+        for values in table.rows:
+            sheet.append(_row(sheet, values, body))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
