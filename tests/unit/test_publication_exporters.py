@@ -205,3 +205,20 @@ def test_a_bundle_refuses_names_outside_it():
         write_bundle({"../evil.txt": b"x"}, "readme")
     names = zipfile.ZipFile(io.BytesIO(write_bundle({"tables/a.csv": b"x"}, "readme"))).namelist()
     assert names == ["README.md", "tables/a.csv"]
+
+
+def test_a_bundle_stores_compressed_formats_as_they_are_and_deflates_text():
+    files = {
+        "figures/a.png": b"\x89PNG" + bytes(4000),
+        "tables/a.csv": b"a,b\n" * 1000,
+        "tables/a.docx": b"PK",
+    }
+    archive = zipfile.ZipFile(io.BytesIO(write_bundle(files, "readme")))
+    methods = {i.filename: i.compress_type for i in archive.infolist()}
+    assert methods == {
+        "README.md": zipfile.ZIP_DEFLATED,
+        "figures/a.png": zipfile.ZIP_STORED,
+        "tables/a.csv": zipfile.ZIP_DEFLATED,
+        "tables/a.docx": zipfile.ZIP_STORED,
+    }
+    assert {name: archive.read(name) for name in files} == files
