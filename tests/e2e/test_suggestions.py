@@ -164,14 +164,18 @@ def test_the_reader_draws_the_best_few_suggestions_per_page_by_default(
         found = suggest_for_study(store, USER, study_id)
     finally:
         store.dispose()
-    cut = score_cut([s.score for s in found], page_count(len(view.text), view.page_starts), 3)
+    pages = page_count(len(view.text), view.page_starts)
+    cut = score_cut([s.score for s in found], pages, 3)
     best = [s for s in found if s.score >= cut]
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     open_study(page, app_url, re.compile("Subramanian et al"))
     expect(page.get_by_role("combobox", name="Best suggestions")).to_have_value("3 per page")
     marks = page.locator(".reader .sg-mark")
     expect(marks).to_have_count(len(best))
-    assert len(best) <= len(found) // 2, "a few per page, not every sentence"
+    # the rule is the best 3 per page (ties at the cut all shown), whatever share of the text's
+    # suggestions that is: a few per page, not every suggestion
+    above = [s for s in found if s.score > cut]
+    assert len(above) < 3 * pages <= len(best) < len(found), "the best 3 per page, not every suggestion"
     page.locator(".reader .seg.sg").first.evaluate(SCROLL_READER_TO)  # the reader only, not the page
     page.screenshot(path=str(artifacts / "coding-default-threshold.png"))
     # the PDF's line breaks inside a paragraph read as spaces; its blank lines still part paragraphs

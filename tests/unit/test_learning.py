@@ -61,7 +61,7 @@ def test_a_model_round_trips_through_bytes_and_predicts_identically(suggester, m
 def test_a_stored_model_is_msgpack_and_never_a_pickle(model):
     data = model.to_bytes()
     assert not data.startswith(b"\x80")  # every pickle protocol >= 2 starts with PROTO
-    assert srsly.msgpack_loads(data)["format"] == 2
+    assert srsly.msgpack_loads(data)["format"] == 3
 
 
 def test_a_pickled_model_is_refused_rather_than_unpickled(model):
@@ -102,6 +102,20 @@ def test_a_model_stored_before_scikit_learn_still_loads_and_predicts_alike(sugge
     old = LearnedModel.from_bytes(srsly.msgpack_dumps(raw))
     text = _docs(1)[0].text
     assert old.settings == model.settings
+    assert suggester.with_model(old).suggest(text) == suggester.with_model(model).suggest(text)
+
+
+def test_a_model_carries_what_it_remembered_and_one_stored_before_memories_loads_without(suggester, model):
+    """Format 3 adds the project's decided excerpts and configurations (naming.Exemplars bytes)."""
+    assert model.remembered and model.remembered_keys == suggester.code_keys
+    copy = LearnedModel.from_bytes(model.to_bytes())
+    assert (copy.remembered, copy.remembered_keys) == (model.remembered, model.remembered_keys)
+    raw = srsly.msgpack_loads(model.to_bytes())
+    raw["format"] = 2
+    del raw["remembered"], raw["remembered_keys"]
+    old = LearnedModel.from_bytes(srsly.msgpack_dumps(raw))
+    assert (old.remembered, old.remembered_keys) == (b"", [])
+    text = _docs(1)[0].text
     assert suggester.with_model(old).suggest(text) == suggester.with_model(model).suggest(text)
 
 

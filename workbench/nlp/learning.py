@@ -19,9 +19,10 @@ from workbench.nlp.scoring import UnitScores, eligibility
 from workbench.nlp.sparse import SparseRows
 from workbench.nlp.units import Section
 
-# Format 1 (hand-written Adam over the same arrays) scores exactly as format 2: both still load.
-FORMAT = 2
-READABLE_FORMATS = (1, 2)
+# Format 1 (hand-written Adam over the same arrays) scores exactly as format 2; format 3 adds the
+# project's decided excerpts and configurations (naming.Exemplars bytes, opaque here): all still load.
+FORMAT = 3
+READABLE_FORMATS = (1, 2, 3)
 SIMILAR = 0.4  # cosine at which a unit "is similar to" an accepted excerpt
 Progress = Callable[[float, str], None]
 
@@ -148,6 +149,8 @@ class LearnedModel:
     exemplars: SparseRows
     settings: Settings = field(default_factory=Settings)
     trained_on: int = 0
+    remembered: bytes = b""  # naming.Exemplars.to_bytes() of the project's decisions (b"": none)
+    remembered_keys: list[str] = field(default_factory=list)  # the code keys of its columns
 
     def rescore(self, features: DocFeatures, cold: UnitScores, code_keys: list[str]) -> UnitScores:
         """Blend the rules' unit scores (``cold``) with the model's predictions."""
@@ -194,6 +197,8 @@ class LearnedModel:
                 "code_keys": self.code_keys,
                 "trained_on": self.trained_on,
                 "settings": self.settings.__dict__,
+                "remembered": self.remembered,
+                "remembered_keys": self.remembered_keys,
                 "arrays": {k: [str(v.dtype), list(v.shape), v.tobytes()] for k, v in arrays.items()},
             }
         )
@@ -227,6 +232,8 @@ class LearnedModel:
             exemplars,
             Settings(**{k: v for k, v in raw["settings"].items() if k in known}),
             int(raw["trained_on"]),
+            bytes(raw.get("remembered", b"")),
+            [str(k) for k in raw.get("remembered_keys", [])],
         )
 
 

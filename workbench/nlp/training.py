@@ -1,12 +1,14 @@
 """Train a project's suggestion model: label units from codings and decisions, measure it on
-held-out studies, then fit it on everything."""
+held-out studies, then fit it on everything, remembering decided excerpts and configurations."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+
+import numpy as np
 
 from workbench.domain.errors import Invalid
 from workbench.nlp.evaluation import GoldSpan, gold_span, kind_counts, precision_recall, recall_at
@@ -21,7 +23,8 @@ from workbench.nlp.learning import (
     fit,
     unit_labels,
 )
-from workbench.nlp.suggester import Suggester, cold_scores
+from workbench.nlp.naming import Exemplars, Remembering, exemplars_from
+from workbench.nlp.suggester import Model, Suggester, cold_scores
 
 
 class NothingToLearn(Invalid):
@@ -67,8 +70,11 @@ def train(
     code_kinds: dict[str, str],
     settings: Settings = DEFAULT_SETTINGS,
     progress: Progress | None = None,
+    configurations: Sequence[Sequence[str]] = (),
 ) -> TrainingResult:
-    """Fit a model for ``suggester``'s codebook (``code_kinds``: code key -> kind)."""
+    """Fit a model for ``suggester``'s codebook (``code_kinds``: code key -> kind). The model also
+    carries the documents' coded excerpts (as neighbours), rejected spans (as counter-examples) and
+    ``configurations`` (the code keys each joins, as priors): see :func:`remembering`."""
     report = progress or _quiet
     began = time.perf_counter()
     if not any(d.excerpts for d in docs):
@@ -86,9 +92,11 @@ def train(
     ]
     dense = [_dense(suggester, f) for f in features]
     held = held_out_groups([d.group for d in docs])
-    metrics = _held_out(suggester, docs, examples, dense, keys, code_kinds, held, settings, report)
+    metrics = _held_out(suggester, docs, features, examples, dense, keys, code_kinds, held, settings, report)
     report(0.6, "fitting on every study")
     model = fit(examples, keys, dense, settings, lambda f, m: report(0.6 + 0.4 * f, m))
+    exemplars = _exemplars(suggester, docs, features, configurations)
+    model = replace(model, remembered=exemplars.to_bytes(), remembered_keys=suggester.code_keys)
     metrics.update(
         units=sum(f.size for f in features),
         excerpts=model.trained_on,
@@ -96,6 +104,34 @@ def train(
     )
     report(1.0, "done")
     return TrainingResult(model, metrics)
+
+
+def _exemplars(
+    suggester: Suggester,
+    docs: Sequence[TrainingDoc],
+    features: Sequence[DocFeatures],
+    configurations: Sequence[Sequence[str]] = (),
+) -> Exemplars:
+    documents = [(f, d.excerpts, d.rejected) for f, d in zip(features, docs, strict=True)]
+    return exemplars_from(documents, suggester.code_keys, configurations, suggester.index.kinds)
+
+
+def remembering(model: LearnedModel, code_keys: Sequence[str], kinds: np.ndarray) -> Model:
+    """The stored model naming units also by what it remembered (neighbours, counter-examples,
+    priors), its columns moved onto today's codebook (``code_keys``, their ``kinds``): codes added
+    since training have no neighbours, removed ones are dropped. A model without memories as is."""
+    if not model.remembered:
+        return model
+    stored = Exemplars.from_bytes(model.remembered)
+    column = {key: i for i, key in enumerate(model.remembered_keys)}
+    where = np.array([column.get(key, -1) for key in code_keys], dtype=np.int64)
+    known = where >= 0
+    codes = np.zeros((stored.codes.shape[0], len(code_keys)))
+    codes[:, known] = stored.codes[:, where[known]]
+    prior = np.zeros((len(code_keys), len(code_keys)))
+    prior[np.ix_(known, known)] = stored.prior[np.ix_(where[known], where[known])]
+    exemplars = Exemplars(stored.vocab, stored.counts, codes, prior)
+    return Remembering(exemplars, np.asarray(kinds), model)
 
 
 def _dense(suggester: Suggester, features: DocFeatures) -> Any:
@@ -106,6 +142,7 @@ def _dense(suggester: Suggester, features: DocFeatures) -> Any:
 def _held_out(
     suggester: Suggester,
     docs: Sequence[TrainingDoc],
+    features: Sequence[DocFeatures],
     examples: list[Example],
     dense: list[Any],
     keys: list[str],
@@ -114,7 +151,8 @@ def _held_out(
     settings: Settings,
     report: Progress,
 ) -> dict[str, Any]:
-    """Fit without the held-out studies and compare with the rules alone on them."""
+    """Fit without the held-out studies, remembering the other studies' excerpts and rejections (not
+    the configurations, which may rest on held-out studies), and compare with the rules alone on them."""
     inside = [i for i, d in enumerate(docs) if d.group not in held]
     outside = [i for i, d in enumerate(docs) if d.group in held and d.excerpts]
     if not held or not outside or not any(docs[i].excerpts for i in inside):
@@ -127,7 +165,9 @@ def _held_out(
         settings,
         lambda f, m: report(0.3 + 0.3 * f, f"held-out check, {m}"),
     )
-    trained, cold = suggester.with_model(model), suggester.with_model(None)
+    remembered = _exemplars(suggester, [docs[i] for i in inside], [features[i] for i in inside])
+    trained = suggester.with_model(Remembering(remembered, suggester.index.kinds, model))
+    cold = suggester.with_model(None)
     counts: dict[str, list[Any]] = {"trained": [], "cold": []}
     recall = {"trained": [0, 0], "cold": [0, 0]}
     for i in outside:

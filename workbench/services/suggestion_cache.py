@@ -1,5 +1,5 @@
 """Process-wide caches behind the suggestion services: one suggester per codebook, trained models
-by (project, version), and each document's suggestions, so pages rerun without re-reading."""
+by (project, version, codebook), and each document's suggestions, so pages rerun without re-reading."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from workbench.domain.suggestions import SpanSuggestion
 from workbench.nlp.codebook import CodeProfile
 from workbench.nlp.learning import LearnedModel
 from workbench.nlp.pipeline import get_pipeline, pipeline_name
-from workbench.nlp.suggester import Suggester
+from workbench.nlp.suggester import Model, Suggester
+from workbench.nlp.training import remembering
 from workbench.store.models import Code, SuggestionModel
 
 T = TypeVar("T")
@@ -80,7 +81,7 @@ def project_codebook(session: Session, project_id: int) -> Codebook:
 
 
 _suggesters: Lru[Suggester] = Lru(8)
-_models: Lru[LearnedModel] = Lru(8)
+_models: Lru[Model] = Lru(8)
 _documents: Lru[list[SpanSuggestion]] = Lru(1024)
 
 
@@ -97,9 +98,18 @@ def suggester_for(codebook: Codebook) -> Suggester:
     return _suggesters.get(key, lambda: Suggester(nlp, codebook.profiles))
 
 
-def model_for(store: str, row: SuggestionModel) -> LearnedModel:
-    """A stored model, read from its bytes once per (store, project, version)."""
-    return _models.get((store, row.project_id, row.version), lambda: LearnedModel.from_bytes(row.model_bytes))
+def model_for(store: str, row: SuggestionModel, suggester: Suggester) -> Model:
+    """A stored model, read from its bytes once per (store, project, version, codebook): the learned
+    weights, naming units also by the project's decided excerpts (neighbours and counter-examples)
+    and configurations (priors) it remembered, laid onto ``suggester``'s codes."""
+
+    def load() -> Model:
+        model = LearnedModel.from_bytes(row.model_bytes)
+        return remembering(model, suggester.code_keys, suggester.index.kinds)
+
+    columns = tuple(zip(suggester.code_keys, suggester.index.kinds.tolist(), strict=True))
+    key = (store, row.project_id, row.version, columns)
+    return _models.get(key, load)
 
 
 def document_suggestions(

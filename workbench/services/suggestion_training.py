@@ -1,4 +1,5 @@
-"""Train a project's suggestion model from its codings and decisions, and store it as a new version."""
+"""Train a project's suggestion model from its codings, decisions and configurations, and store it as a
+new version."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from workbench.domain.configurations import ConfigurationStatus
 from workbench.nlp.learning import Progress
 from workbench.nlp.pipeline import pipeline_name
 from workbench.nlp.training import TrainingDoc, train
@@ -20,7 +22,16 @@ from workbench.store import locks
 from workbench.store.audit import record
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, Decision
-from workbench.store.models import Coding, Document, Excerpt, Study, SuggestionDecision, SuggestionModel
+from workbench.store.models import (
+    Coding,
+    Configuration,
+    ConfigurationElement,
+    Document,
+    Excerpt,
+    Study,
+    SuggestionDecision,
+    SuggestionModel,
+)
 
 
 @dataclass(frozen=True)
@@ -98,6 +109,20 @@ def _training_docs(session: Session, project_id: int) -> list[TrainingDoc]:
     ]
 
 
+def _configurations(session: Session, project_id: int) -> list[list[str]]:
+    """The code keys each of the project's configurations joins (refuted ones left out): which
+    contexts, mechanisms and outcomes the team has found going together."""
+    joined: dict[int, list[str]] = {}
+    for config_id, code_id in session.execute(
+        select(ConfigurationElement.configuration_id, ConfigurationElement.code_id)
+        .join(Configuration)
+        .where(Configuration.project_id == project_id, Configuration.status != ConfigurationStatus.REFUTED)
+        .order_by(ConfigurationElement.configuration_id, ConfigurationElement.position)
+    ):
+        joined.setdefault(config_id, []).append(str(code_id))
+    return list(joined.values())
+
+
 TRAINING_RUNNING = "training already running for this project (maybe on another server); try again later"
 
 
@@ -116,8 +141,9 @@ def _train(store: Store, username: str, project_id: int, progress: Progress | No
         require(session, project_id, username, Action.SUGGEST)
         codebook = cache.project_codebook(session, project_id)
         docs, decisions = _training_docs(session, project_id), decision_count(session, project_id)
+        configurations = _configurations(session, project_id)
     suggester = cache.suggester_for(codebook)
-    result = train(suggester, docs, codebook.kinds, progress=progress)
+    result = train(suggester, docs, codebook.kinds, progress=progress, configurations=configurations)
     metrics = {**result.metrics, "decisions": decisions}
     data, name = result.model.to_bytes(), pipeline_name(suggester.nlp)
     excerpts = sum(len(d.excerpts) for d in docs)
