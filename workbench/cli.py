@@ -8,24 +8,12 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from workbench import (
-    cli_agreement,
-    cli_assign,
-    cli_consult,
-    cli_interop,
-    cli_publish,
-    cli_suggest,
-    cli_team,
-    cli_users,
-)
-from workbench.importers.archive import from_path, walk
-from workbench.importers.errors import ImportProblem
-from workbench.importers.text import extract_file
-from workbench.services import database, demo, demo_large, importing, projects, stats
-from workbench.services.access import current_username
-from workbench.services.errors import ServiceError
-from workbench.store.db import Store, database_url
+from workbench.domain.errors import ServiceError
+
+if TYPE_CHECKING:
+    from workbench.store.db import Store
 
 DEBUG_ENV = "WORKBENCH_DEBUG"
 
@@ -36,10 +24,14 @@ EPILOG = (
 
 
 def _open() -> Store:
+    from workbench.store.db import Store, database_url
+
     return Store.open(database_url())
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from workbench.services import database
+
     store = _open()
     backup = database.upgrade_database(store, backup=not args.no_backup)
     if backup:
@@ -49,6 +41,9 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from workbench.services import database, demo, stats
+    from workbench.services.access import current_username
+
     store = _open()
     backup = database.upgrade_database(store)
     if backup:
@@ -68,6 +63,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _large_demo(store: Store, args: argparse.Namespace) -> int:
+    from workbench.services import demo_large, stats
+    from workbench.services.access import current_username
+
     big = demo_large.load_large_demo(store, current_username(), args.large, args.reviewers, args.project)
     if not big.created:
         print(f"{big.name!r} already present, nothing changed (project id {big.project_id})")
@@ -79,6 +77,9 @@ def _large_demo(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from workbench.services import projects, stats
+    from workbench.services.access import current_username
+
     store = _open()
     user = current_username()
     project_id = projects.project_id_by_name(store, user, args.project) if args.project else None
@@ -92,12 +93,18 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_project_create(args: argparse.Namespace) -> int:
+    from workbench.services import projects
+    from workbench.services.access import current_username
+
     project_id = projects.create_project(_open(), current_username(), args.name, args.description)
     print(f"created project {args.name!r} (id {project_id})")
     return 0
 
 
 def cmd_project_list(args: argparse.Namespace) -> int:
+    from workbench.services import projects
+    from workbench.services.access import current_username
+
     rows = projects.list_projects(_open(), current_username())
     if not rows:
         print("no projects yet: `workbench project create NAME` or `workbench demo`")
@@ -110,6 +117,9 @@ def cmd_project_list(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from workbench.importers.errors import ImportProblem
+    from workbench.importers.text import extract_file
+
     path = Path(args.path)
     if path.is_dir():
         raise ImportProblem(str(path), "is a folder; give one file")
@@ -140,6 +150,11 @@ def _progress_bar(done: int, total: int, name: str) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from workbench.importers.archive import from_path, walk
+    from workbench.importers.errors import ImportProblem
+    from workbench.services import importing, projects
+    from workbench.services.access import current_username
+
     store = _open()
     user = current_username()
     project_id = projects.project_id_by_name(store, user, args.project)
@@ -157,12 +172,34 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 1 if summary.count(importing.Status.FAILED) else 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (also used by the test that checks the README documents every command)."""
+LIGHT_COMMANDS = ("suggest",)
+"""Commands that need no database: ``main`` builds a parser holding only the one asked for, so that
+running them imports no service, SQLAlchemy or other command's modules."""
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser (also used by the test that checks the README documents every command);
+    with ``only`` one of ``LIGHT_COMMANDS``, a parser holding that command alone (same help and usage)."""
     parser = argparse.ArgumentParser(
         prog="workbench", description="Realist evidence synthesis workbench.", epilog=EPILOG
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    if only == "suggest":
+        from workbench import cli_suggest
+
+        cli_suggest.register(sub)
+        return parser
+    from workbench import (
+        cli_agreement,
+        cli_assign,
+        cli_consult,
+        cli_interop,
+        cli_publish,
+        cli_suggest,
+        cli_team,
+        cli_users,
+    )
+    from workbench.services import demo
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -229,6 +266,23 @@ def _os_message(exc: OSError) -> str:
     return str(exc) or type(exc).__name__
 
 
+def _is_database_error(exc: Exception) -> bool:
+    """Whether ``exc`` comes from the database driver (never, when SQLAlchemy was not even imported)."""
+    if "sqlalchemy" not in sys.modules:
+        return False
+    from workbench.services import database
+
+    return database.is_database_error(exc)
+
+
+def _database_problem(exc: Exception) -> str | None:
+    if "sqlalchemy" not in sys.modules:
+        return None
+    from workbench.services import database
+
+    return database.database_problem(exc)
+
+
 def failure_message(exc: Exception) -> str:
     """The one line the command prints for a failure: the message of a user-caused error, else what
     kind of error it was (the whole traceback is shown only with WORKBENCH_DEBUG=1)."""
@@ -236,7 +290,7 @@ def failure_message(exc: Exception) -> str:
         message = str(exc)
     elif isinstance(exc, OSError):
         message = _os_message(exc)
-    elif (problem := database.database_problem(exc)) is not None:
+    elif (problem := _database_problem(exc)) is not None:
         message = problem
     else:
         message = f"unexpected {type(exc).__name__}: {exc} (set {DEBUG_ENV}=1 to see where)"
@@ -245,7 +299,9 @@ def failure_message(exc: Exception) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``workbench`` command: every failure is one line on stderr and exit 1."""
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    light = argv[0] if argv and argv[0] in LIGHT_COMMANDS else None
+    args = build_parser(light).parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
@@ -253,7 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("workbench: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # the one place CLI failures are reported
-        user_caused = isinstance(exc, ServiceError | OSError | ValueError) or database.is_database_error(exc)
+        user_caused = isinstance(exc, ServiceError | OSError | ValueError) or _is_database_error(exc)
         if not user_caused and os.environ.get(DEBUG_ENV) == "1":
             raise  # a bug, and tests or a developer asked to see where
         print(failure_message(exc), file=sys.stderr)

@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 from workbench.nlp.codebook import CodebookIndex
 from workbench.nlp.components import doc_text
 from workbench.nlp.cues import CATEGORIES
-from workbench.nlp.units import SECTION_WEIGHT, Quotation, Unit, split_units, starts_with_link
+from workbench.nlp.units import SECTION_WEIGHT, Quotation, Unit, link_at, split_units
 
 
 @dataclass
@@ -30,7 +30,7 @@ class DocFeatures:
     bag_units: np.ndarray  # the unit of each content word ...
     bag_lemmas: np.ndarray  # ... and its lemma hash
     words: np.ndarray  # words per unit
-    _first_cue: dict[int, dict[int, tuple[int, int]]] | None = field(default=None, repr=False)
+    _first_cue: dict[int, dict[int, str]] | None = field(default=None, repr=False)
     _hits: dict[int, list[int]] | None = field(default=None, repr=False)
 
     @property
@@ -47,20 +47,27 @@ class DocFeatures:
         if name == "weight":
             return np.array([SECTION_WEIGHT[u.section] for u in self.units], dtype=float)
         if name == "link":
-            return np.array([starts_with_link(self.text[u.start : u.end]) for u in self.units], dtype=float)
+            return np.array([link_at(self.text, u.start, u.end) for u in self.units], dtype=float)
         return np.array([int(u.section) for u in self.units], dtype=np.int64)
 
     def cue_texts(self, units: list[int]) -> dict[int, str]:
         """The first cue of each category in the units, as written (lower case), by category."""
         if self._first_cue is None:
-            self._first_cue = {}
-            for category, unit, start, end in sorted(self.cues.tolist(), key=lambda row: row[2]):
-                self._first_cue.setdefault(unit, {}).setdefault(category, (start, end))
-        found: dict[int, tuple[int, int]] = {}
+            spans: dict[int, dict[int, tuple[int, int]]] = {}
+            rows = self.cues[np.argsort(self.cues[:, 2], kind="stable")] if len(self.cues) else self.cues
+            for category, unit, start, end in rows.tolist():
+                spans.setdefault(unit, {}).setdefault(category, (start, end))
+            self._first_cue = {
+                unit: {c: " ".join(self.text[s:e].split()).lower() for c, (s, e) in first.items()}
+                for unit, first in spans.items()
+            }
+        if len(units) == 1:
+            return dict(self._first_cue.get(units[0], {}))
+        found: dict[int, str] = {}
         for unit in units:
-            for category, span in self._first_cue.get(unit, {}).items():
-                found.setdefault(category, span)
-        return {c: " ".join(self.text[s:e].split()).lower() for c, (s, e) in found.items()}
+            for category, text in self._first_cue.get(unit, {}).items():
+                found.setdefault(category, text)
+        return found
 
     def codes_matched(self, units: list[int]) -> list[int]:
         """Codes whose name or an example occurs in the units, in order of first occurrence."""

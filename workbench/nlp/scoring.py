@@ -120,8 +120,10 @@ def merge_units(
     """Group adjacent units carrying one idea: the sentences of one quotation, and a sentence that
     opens by pointing back ("This ...", "So ...") with the one before it in the same paragraph."""
     groups: list[list[int]] = []
+    columns = (quote.tolist(), paragraph.tolist(), link.tolist(), starts.tolist(), ends.tolist())
+    headings = heading.tolist()  # plain lists: indexing numpy arrays unit by unit costs more than the rule
     for unit in range(len(quote)):
-        if groups and not heading[unit] and _joins(groups[-1], unit, quote, paragraph, link, starts, ends):
+        if groups and not headings[unit] and _joins(groups[-1], unit, *columns):
             groups[-1].append(unit)
         else:
             groups.append([unit])
@@ -131,11 +133,11 @@ def merge_units(
 def _joins(
     group: list[int],
     unit: int,
-    quote: np.ndarray,
-    paragraph: np.ndarray,
-    link: np.ndarray,
-    starts: np.ndarray,
-    ends: np.ndarray,
+    quote: list[int],
+    paragraph: list[int],
+    link: list[float],
+    starts: list[int],
+    ends: list[int],
 ) -> bool:
     last = group[-1]
     if last != unit - 1 or paragraph[last] != paragraph[unit]:
@@ -169,8 +171,8 @@ def choose_codes(fits: np.ndarray, kinds: np.ndarray, most: int, least: float) -
     ]
     top = np.argsort(-fits, axis=1, kind="stable")[:, :most]
     out = []
-    for row, ranked in enumerate(top.tolist()):
-        picked = list(dict.fromkeys([int(b[row]) for b in best] + ranked))
-        picked = [c for c in picked if fits[row, c] >= least]
-        out.append(sorted(picked[:most], key=lambda c: -fits[row, c]))
+    best_rows = np.column_stack(best).tolist() if best else [[] for _ in range(len(fits))]
+    for ranked, bests, fit in zip(top.tolist(), best_rows, fits.tolist(), strict=True):
+        picked = [c for c in dict.fromkeys(bests + ranked) if fit[c] >= least]
+        out.append(sorted(picked[:most], key=lambda c: -fit[c]))
     return out

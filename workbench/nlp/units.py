@@ -69,7 +69,7 @@ def looks_like_heading(text: str) -> bool:
     stripped = text.strip()
     if stripped.startswith("#"):
         return True
-    return len(stripped.split()) <= 12 and not stripped.endswith((".", "?", "!", '"', "”", ")"))
+    return not stripped.endswith((".", "?", "!", '"', "”", ")")) and len(stripped.split()) <= 12
 
 
 @dataclass(frozen=True)
@@ -147,6 +147,7 @@ _REFERENCE = (
     re.compile(rf"^[A-Z][\w'’-]+,?\s+(?:[A-Z]\.?-?\s?){{1,3}}[,.;&].*\b{_YEAR}\b"),  # "Smith, J. A. (2019)"
     re.compile(r"\b\d+\s*\(\d+\)\s*[:,]\s*\d+"),  # volume(issue):pages
 )
+_REFERENCE_HINT = re.compile(r"\d|doi\.org/|https?://|www\.", re.I)
 _MID_CITATION = re.compile(rf"^(?:et\s+al\b|al\.|{_YEAR}\s*[)\];,]|\(\s*{_YEAR}\b|[;,)\]])")
 _CITATION_END = re.compile(rf"(?:et\s+al\.?|\b{_YEAR}|\[\d+(?:[,–-]\s*\d+)*\])\)?[.,;]?\s*$")
 _QUOTE_MARKS = re.compile(r"[\"“”]")
@@ -161,6 +162,8 @@ def looks_like_reference(text: str) -> bool:
     """True for a reference-list entry ("Smith, J. (2019). Title. Journal, 12(3), 45-67."), a line
     with a DOI or a link, or a numbered entry with a year."""
     stripped = text.strip()
+    if _REFERENCE_HINT.search(stripped) is None:  # every pattern needs a digit, "doi.org/", a link or "www."
+        return False
     return any(pattern.search(stripped) for pattern in _REFERENCE)
 
 
@@ -197,36 +200,61 @@ def _rejoin(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]
     return out
 
 
-def _balanced(text: str, start: int, end: int) -> list[tuple[int, int]]:
+@dataclass(frozen=True)
+class _Marks:
+    """Where a text's quotation marks and reference hints sit, found once per text so that each
+    sentence is checked with a bisection instead of a scan of its characters."""
+
+    quotes: list[int]
+    hint_starts: list[int]
+    hint_ends: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> _Marks:
+        hints = [m.span() for m in _REFERENCE_HINT.finditer(text)]
+        return cls(
+            [m.start() for m in _QUOTE_MARKS.finditer(text)], [a for a, _ in hints], [b for _, b in hints]
+        )
+
+    def quotes_in(self, start: int, end: int) -> list[int]:
+        return self.quotes[bisect.bisect_left(self.quotes, start) : bisect.bisect_left(self.quotes, end)]
+
+    def hint_in(self, start: int, end: int) -> bool:
+        """Whether ``_REFERENCE_HINT`` matches inside ``text[start:end]`` (its matches hold no spaces and
+        cannot overlap, so the first whole-text match from ``start`` on decides)."""
+        i = bisect.bisect_left(self.hint_starts, start)
+        return i < len(self.hint_starts) and self.hint_ends[i] <= end
+
+
+def _balanced(text: str, start: int, end: int, marks: _Marks | None = None) -> list[tuple[int, int]]:
     """``[start, end)`` cut at its quotation marks when they do not pair up, so that no piece runs
     across the edge of a quotation (short quotations are not cut at their edges otherwise)."""
-    marks = [m.start() for m in _QUOTE_MARKS.finditer(text, start, end)]
-    chars = "".join(text[i] for i in marks)
+    found = (marks or _Marks.of(text[:end])).quotes_in(start, end)
+    if not found:
+        return [(start, end)]
+    chars = "".join(text[i] for i in found)
     if chars.count('"') % 2 == 0 and chars.count("“") == chars.count("”"):
         return [(start, end)]
-    edges = [start, *marks, end]
+    edges = [start, *found, end]
     return [trim(text, a, b) for a, b in pairwise(edges)]
 
 
 MAX_ENTRY_CHARS = 400  # a caption or a reference entry fits on a line this long; longer lines are prose
 
 
-def _line(text: str, start: int, end: int) -> str:
-    """The line around ``[start, end)``, or just the span when that line is a long paragraph."""
-    first = text.rfind("\n", 0, start) + 1
-    last = text.find("\n", end)
-    line = text[first : last if last >= 0 else len(text)]
-    return line if len(line) <= MAX_ENTRY_CHARS else text[start:end]
-
-
-def _not_evidence(text: str, start: int, end: int) -> bool:
+def _not_evidence(text: str, start: int, end: int, marks: _Marks) -> bool:
     """Text outside quotations never worth suggesting: captions and reference entries (judged by
     their whole line, since the sentence splitter cuts "Figure 1. Trust ..." after "1."), and
     fragments cut off inside or right after a citation."""
-    line = _line(text, start, end)
+    first = text.rfind("\n", 0, start) + 1
+    last = text.find("\n", end)
+    last = last if last >= 0 else len(text)
+    if last - first > MAX_ENTRY_CHARS:
+        first, last = start, end  # the span alone when its line is a long paragraph
+    line = text[first:last]
     return (
         is_caption(line)
-        or looks_like_reference(line)
+        or (marks.hint_in(first, last) and looks_like_reference(line))
         or starts_mid_citation(text[start:end])
         or continues_citation(text, start)
     )
@@ -243,6 +271,7 @@ def split_units(text: str, sentences: list[tuple[int, int]], quotations: list[Qu
     attributed = [(q.end, q.attribution_end) for q in quotations if q.attribution_end > q.end]
     attribution_ends = [end for _start, end in attributed]
     breaks = [m.end() for m in _PARAGRAPH.finditer(text)]
+    marks = _Marks.of(text)
     units: list[Unit] = []
     section, paragraph, quote_index, cut_index = Section.FRONT, 0, 0, 0
     for sent_start, sent_end in sentences:
@@ -262,8 +291,8 @@ def split_units(text: str, sentences: list[tuple[int, int]], quotations: list[Qu
             if inside:
                 units.append(Unit(start, end, quote_index, paragraph, section, heading))
                 continue
-            for part_start, part_end in _balanced(text, start, end):
-                if part_end > part_start and not _not_evidence(text, part_start, part_end):
+            for part_start, part_end in _balanced(text, start, end, marks):
+                if part_end > part_start and not _not_evidence(text, part_start, part_end, marks):
                     part_heading = heading and (part_start, part_end) == (start, end)
                     units.append(Unit(part_start, part_end, -1, paragraph, section, part_heading))
     return units
@@ -313,5 +342,10 @@ LINK_WORDS = frozenset(
 def starts_with_link(text: str) -> bool:
     """True when a sentence opens by pointing back ("This", "So", "After that"): it continues
     the idea of the sentence before it."""
-    first = _WORD.search(text)
+    return link_at(text, 0, len(text))
+
+
+def link_at(text: str, start: int, end: int) -> bool:
+    """``starts_with_link(text[start:end])`` without copying the sentence."""
+    first = _WORD.search(text, start, end)
     return first is not None and first.group(0).lower() in LINK_WORDS
