@@ -7,8 +7,9 @@ import streamlit as st
 
 from workbench.graphs.agreement import HeatCell, kappa_heatmap
 from workbench.services import adjudication, agreement
+from workbench.services.access import Action
 from workbench.services.agreement import AgreementResult, CodeAgreement
-from workbench.ui import resources
+from workbench.ui import resources, revision_cache
 from workbench.ui.adjudication import accept_agreements_button, disagreement_panel
 from workbench.ui.drilldown import clicked
 from workbench.ui.errors import reported
@@ -58,7 +59,12 @@ st.title("Agreement")
 store, user = resources.store(), resources.username()
 coder_rows = None
 with reported():
-    coder_rows = agreement.coders(store, user, project.id)
+    # the project's codings change the figures; until they do, a rerun (a click on the heat map, a
+    # page of disagreements) reuses what was computed (a 200-study project takes about a second)
+    revision = revision_cache.revision(project.id, Action.VIEW_AGREEMENT)
+    coder_rows = revision_cache.cached(
+        "agreement_coders", None, revision, lambda: agreement.coders(store, user, project.id)
+    )
 if coder_rows is None:
     st.stop()
 names = [c.username for c in coder_rows]
@@ -74,7 +80,10 @@ unit = right.radio("Units", list(UNITS), format_func=UNITS.__getitem__, key="agr
 coders = (coder_a, coder_b)
 result = None
 with reported():
-    result = agreement.compute(store, user, project.id, coders, unit)
+    result = revision_cache.cached(
+        "agreement_result", (coders, unit), revision,
+        lambda: agreement.compute(store, user, project.id, coders, unit),
+    )  # fmt: skip
 if result is None:
     st.stop()
 if not result.documents:
@@ -126,9 +135,12 @@ chosen_study = study_box.selectbox(
 if chosen_code is not None:
     found = None
     with reported():
-        found = adjudication.disagreements(
-            store, user, project.id, coders=coders, study_id=chosen_study or None, code_id=chosen_code
-        )
+        found = revision_cache.cached(
+            "agreement_disagreements", (coders, chosen_study, chosen_code), revision,
+            lambda: adjudication.disagreements(
+                store, user, project.id, coders=coders, study_id=chosen_study or None, code_id=chosen_code
+            ),
+        )  # fmt: skip
     if found is not None:
         may_settle = adjudication.may_adjudicate(store, user, project.id)
         accept_agreements_button(project.id, coders, chosen_study or None, may_settle=may_settle)
@@ -139,7 +151,10 @@ if chosen_code is not None:
 
 st.subheader("Configurations", anchor=False)
 with reported():
-    comparison = agreement.configuration_agreement(store, user, project.id, coders)
+    comparison = revision_cache.cached(
+        "agreement_configurations", coders, revision,
+        lambda: agreement.configuration_agreement(store, user, project.id, coders),
+    )  # fmt: skip
     mine, theirs = comparison.configurations
     st.caption(
         f"{plain(coder_a)} built {mine}, {plain(coder_b)} {theirs}; {comparison.exact} match exactly; "
