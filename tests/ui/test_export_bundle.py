@@ -18,5 +18,10 @@ def test_the_export_page_builds_the_bundle_with_a_progress_bar_and_offers_it(dem
     assert bars and bars[-1].proto.value == 100 and bars[-1].proto.text == "done"
     labels = [d.proto.label for d in at.get("download_button")]
     assert any(label.startswith("Download bundle (") for label in labels)
-    names = zipfile.ZipFile(io.BytesIO(at.session_state["bundle_bytes"])).namelist()
+    _made_for, data = at.session_state["bundle_bytes"]
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert "tables/tables.xlsx" in names and "figures/study-code-matrix.svg" in names
+    # other formats chosen afterwards: the bundle built for SVG only is no longer offered as theirs
+    at.multiselect(key="bundle_formats").set_value(["svg", "pdf"]).run(timeout=180)
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert not any(label.startswith("Download bundle (") for label in labels)

@@ -99,13 +99,14 @@ def bundle_panel(project_id: int, project: str, filters: FigureFilters) -> None:
     """Every table in every format and every figure as SVG, PNG and PDF, in one zip."""
     st.write(
         "The publication bundle holds the four tables (Word, CSV, Markdown, LaTeX, and one Excel workbook "
-        "with a sheet each), every context infographic, the Sankey and both matrices (SVG, PNG at 300 dpi, "
-        "PDF), and a README saying what each number counts."
+        "with a sheet each), every context infographic, the Sankey, both matrices and the chains (SVG, "
+        "PNG at 300 dpi, PDF), and a README saying what each number counts."
     )
     formats = st.multiselect(
         "Figure formats", FIGURE_FORMATS, default=list(FIGURE_FORMATS), key="bundle_formats"
     )
     store, user = resources.store(), resources.username()
+    made_for = (project_id, repr(filters), tuple(formats))
     if st.button("Build publication bundle", key="build_bundle", type="primary"):
         bar = st.progress(0.0, "Rendering figures…")
         try:
@@ -120,8 +121,10 @@ def bundle_panel(project_id: int, project: str, filters: FigureFilters) -> None:
         except FigureExportError as exc:
             st.error(plain(str(exc)))
             return
-        st.session_state["bundle_bytes"] = data
-    data = st.session_state.get("bundle_bytes")
+        st.session_state["bundle_bytes"] = (made_for, data)
+    kept = st.session_state.get("bundle_bytes")
+    # a bundle built for another project, other filters or formats is not offered as this one
+    data = kept[1] if isinstance(kept, tuple) and kept[0] == made_for else None
     if isinstance(data, bytes):
         st.download_button(
             f"Download bundle ({len(data) / 1e6:.1f} MB)",
