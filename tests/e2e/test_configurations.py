@@ -82,8 +82,14 @@ def test_a_reviewer_adds_removes_and_re_saves_an_elements_evidence(app_url, data
     page.get_by_text(re.compile(rf"^Outcome: {re.escape(element.code)}: \d+ stud")).click()
     box = widget(page, f"{scope_of(f'ev{element.id}', added)}_tick_{spare.coding_id}")
     expect(box.get_by_role("checkbox")).to_be_checked()
-    box.get_by_text(spare.quote[:40]).click()
-    expect(box.get_by_role("checkbox")).not_to_be_checked()
+    for attempt in range(3):  # a click landing while the save's rerun redraws the form can be dropped
+        box.get_by_text(spare.quote[:40]).click()
+        try:
+            expect(box.get_by_role("checkbox")).not_to_be_checked(timeout=7_000)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
     page.get_by_role("button", name="Save evidence").click()
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(f"Saved the evidence of {row.label}")
 
