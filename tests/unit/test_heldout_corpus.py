@@ -46,8 +46,7 @@ def test_every_gold_quote_occurs_exactly_once_in_its_study(corpus: SampleCorpus)
 def test_every_code_named_in_the_gold_exists_with_the_right_kind(corpus: SampleCorpus) -> None:
     kinds = code_kinds(corpus.codebook)
     for excerpt in corpus.gold.excerpts:
-        assert 1 <= len(excerpt.codes) <= 3, excerpt.id
-        assert all(code in kinds for code in excerpt.codes), excerpt.id
+        assert excerpt.codes and all(code in kinds for code in excerpt.codes), excerpt.id
     for config in corpus.gold.configurations:
         assert kinds[config.context] is CodeKind.CONTEXT, config.id
         assert all(kinds[m] is CodeKind.MECHANISM for m in config.mechanisms), config.id

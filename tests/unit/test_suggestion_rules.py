@@ -7,10 +7,12 @@ import json
 import numpy as np
 import pytest
 
+from workbench.domain.errors import Invalid
 from workbench.domain.suggestions import (
     CodeScore,
     SpanSuggestion,
     TakenSpans,
+    code_for_key,
     drawn,
     finds,
     is_covered,
@@ -310,3 +312,9 @@ def test_the_reader_draws_the_best_per_page_of_those_matching_only():
     assert drawn(scores, matching, pages=1, per_page=2) == (1, 2)  # the 0.9 does not match
     assert drawn(scores, matching, pages=1, per_page=0) == (1, 2, 3, 4)  # 0: all that match
     assert drawn(scores, [False] * 5, pages=1, per_page=2) == ()
+
+
+def test_a_key_accepts_with_the_suggestions_nth_code_and_a_key_beyond_them_is_refused():
+    assert code_for_key([7, 3, 9], 2) == 3
+    with pytest.raises(Invalid, match="proposes no code 4"):
+        code_for_key([7, 3, 9], 4)

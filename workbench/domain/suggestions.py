@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from workbench.domain.errors import Invalid
+
 KINDS = ("context", "mechanism", "outcome")
 MOSTLY = 0.5  # a span "mostly overlaps" another when they share half of the shorter one
 
@@ -138,3 +140,10 @@ def drawn(scores: Sequence[float], matching: Sequence[bool], pages: int, per_pag
     kept = [score for score, ok in zip(scores, matching, strict=True) if ok]
     cut = score_cut(kept, pages, per_page)
     return tuple(i for i, (score, ok) in enumerate(zip(scores, matching, strict=True)) if ok and score >= cut)
+
+
+def code_for_key(code_ids: Sequence[int], slot: int) -> int:
+    """The code a key 1-9 accepts an open suggestion with: its ``slot``-th proposed code."""
+    if not 1 <= slot <= len(code_ids):
+        raise Invalid(f"The suggestion proposes no code {slot}.")
+    return code_ids[slot - 1]

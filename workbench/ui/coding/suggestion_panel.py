@@ -12,7 +12,8 @@ from workbench.services.coding import DocumentView
 from workbench.services.suggestions import Suggestion
 from workbench.ui import state
 from workbench.ui.coding.passages import page_label
-from workbench.ui.coding.reader_suggestions import FormKeys, SuggestionActions, edited_span, preselected_codes
+from workbench.ui.coding.reader_suggestions import preselected_codes
+from workbench.ui.coding.suggestion_actions import FormKeys, SuggestionActions, edited_span
 from workbench.ui.text import plain
 
 

@@ -8,12 +8,8 @@ from workbench.services.studies import list_studies
 from workbench.ui import navigation, resources, state
 from workbench.ui.blind_banner import blind_banner
 from workbench.ui.coding.desk import CodingDesk, load_view, study_labels
-from workbench.ui.coding.reader_suggestions import (
-    SuggestionActions,
-    edit_pending,
-    shown_suggestions,
-    suggestion_filters,
-)
+from workbench.ui.coding.reader_suggestions import shown_suggestions, suggestion_filters
+from workbench.ui.coding.suggestion_actions import SuggestionActions, edit_pending
 from workbench.ui.coding.suggestion_panel import SuggestionPanel
 from workbench.ui.components.reader import reader
 from workbench.ui.permissions import can
