@@ -9,6 +9,7 @@ carry the hover text and, as ``customdata``, the node or edge key that a click s
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import plotly.graph_objects as go
@@ -65,16 +66,38 @@ def _rounded(rect: Rect, colour: str, width: float, radius: float = RADIUS) -> d
     }  # fmt: skip
 
 
-def _box_shape(box: Box) -> dict[str, Any]:
+@dataclass(frozen=True)
+class BoxPaint:
+    """How a box of a kind is drawn, by the plotly figure and the direct SVG alike: its fill, outline
+    colour and width, and whether it is a soft rounded box (mechanisms)."""
+
+    fill: str
+    stroke: str
+    width: float
+    rounded: bool = False
+
+
+def box_paint(box: Box) -> BoxPaint:
+    """The one rule for each kind of box: panel, mechanism, outcome, header, or a context's box."""
     if box.kind == "panel":
-        return _rect(box.rect, tint(box.colour, 0.85), box.colour, box.border, "below")
+        return BoxPaint(tint(box.colour, 0.85), box.colour, box.border)
     if box.kind == "mechanism":
-        return _rounded(box.rect, box.colour, box.border)
+        return BoxPaint(tint(box.colour, 0.55), shade(box.colour, 0.25), box.border, rounded=True)
     if box.kind == "outcome":
-        return _rect(box.rect, OUTCOME_FILL, OUTCOME_INK, box.border)
+        return BoxPaint(OUTCOME_FILL, OUTCOME_INK, box.border)
     if box.kind == "header":
-        return _rect(box.rect, tint(box.colour, 0.55), box.colour, 1)
-    return _rect(box.rect, "white", box.colour, box.border)
+        return BoxPaint(tint(box.colour, 0.55), box.colour, 1)
+    return BoxPaint("white", box.colour, box.border)
+
+
+def _box_shape(box: Box) -> dict[str, Any]:
+    paint = box_paint(box)
+    if paint.rounded:
+        return {
+            "type": "path", "path": rounded_path(box.rect), "layer": "above",
+            "fillcolor": paint.fill, "line": {"color": paint.stroke, "width": paint.width},
+        }  # fmt: skip
+    return _rect(box.rect, paint.fill, paint.stroke, paint.width, "below" if box.kind == "panel" else "above")
 
 
 def _box_text(box: Box, counts: bool) -> dict[str, Any]:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from workbench.domain.figure_layout import FONT_PX, OUTCOME_INK, SMALL_PX, Box, Layout, Line
+from workbench.domain.figure_layout import FONT_PX, SMALL_PX, Box, Layout, Line
 from workbench.domain.figure_legend import Swatch
 from workbench.domain.overview import ChainGraph, Matrix
 from workbench.domain.print_geometry import LINE_EM, Rect, Text, text_width
 from workbench.graphs.chains import BOX_H, BOX_W, LOOP, OTHER, box_statement, placement
-from workbench.graphs.infographic import OUTCOME_FILL, RADIUS, curve_path, rounded_path
+from workbench.graphs.infographic import OUTCOME_FILL, RADIUS, box_paint, curve_path, rounded_path
 from workbench.graphs.overview import matrix_size
 from workbench.graphs.style import FONT, INK, rgb, shade, tint
 
@@ -42,16 +42,14 @@ def _rounded(rect: Rect, colour: str, width: float, radius: float = RADIUS) -> s
 
 
 def box_shape(box: Box) -> str:
-    """The box's outline, as the plotly figure draws it for its kind."""
-    if box.kind == "panel":
-        return _rect(box.rect, tint(box.colour, 0.85), box.colour, box.border)
-    if box.kind == "mechanism":
-        return _rounded(box.rect, box.colour, box.border)
-    if box.kind == "outcome":
-        return _rect(box.rect, OUTCOME_FILL, OUTCOME_INK, box.border)
-    if box.kind == "header":
-        return _rect(box.rect, tint(box.colour, 0.55), box.colour, 1)
-    return _rect(box.rect, "white", box.colour, box.border)
+    """The box's outline, as the plotly figure draws it for its kind (``infographic.box_paint``)."""
+    paint = box_paint(box)
+    if paint.rounded:
+        return (
+            f'<path d="{rounded_path(box.rect)}" fill="{paint.fill}" stroke="{paint.stroke}" '
+            f'stroke-width="{_n(paint.width)}"/>'
+        )
+    return _rect(box.rect, paint.fill, paint.stroke, paint.width)
 
 
 def line_shape(line: Line) -> str:
