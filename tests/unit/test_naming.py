@@ -9,7 +9,7 @@ import pytest
 from workbench.domain.suggestions import CodeScore, SpanSuggestion
 from workbench.nlp import pipeline
 from workbench.nlp.codebook import CodebookIndex, CodeProfile, content_lemmas
-from workbench.nlp.evaluation import gold_span, top_code_hits
+from workbench.nlp.evaluation import gold_span, top_code_errors, top_code_hits
 from workbench.nlp.naming import (
     Bm25,
     Exemplars,
@@ -51,6 +51,27 @@ def test_a_sub_code_of_the_gold_code_counts_as_naming_it_right():
     assert top_code_hits(named, gold, below)["context"] == (1, 1)
     assert top_code_hits(named, gold)["context"] == (0, 1)
     assert top_code_hits([suggestion(("Hope", "context"))], gold, below)["context"] == (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("named", "error"),
+    [
+        ((("Shared lived experience", "context"),), "right"),
+        ((("Non-judgemental stance", "context"),), "wrong sibling"),
+        ((("Informal setting", "context"),), "wrong family"),
+        ((("Hope", "outcome"),), "none proposed"),
+    ],
+)
+def test_a_wrong_top_code_is_told_apart_as_a_sibling_another_family_or_none(named, error):
+    below = {
+        "Accepting": frozenset({"Non-judgemental stance", "Shared lived experience"}),
+        "Personalised Practice": frozenset({"Informal setting"}),
+    }
+    parents = {"Non-judgemental stance": "Accepting", "Shared lived experience": "Accepting"}
+    parents |= {"Informal setting": "Personalised Practice"}
+    gold = [gold_span(0, 40, [("Shared lived experience", "context"), ("Hope", "outcome")])]
+    counts = top_code_errors([suggestion(*named)], gold, below, parents)["context"]
+    assert counts[error] == 1 and sum(counts.values()) == 1
 
 
 def test_bm25_prefers_the_code_whose_rare_words_match(nlp):

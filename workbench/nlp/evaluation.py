@@ -69,6 +69,39 @@ def top_code_hits(
     return {kind: (hit, total) for kind, (hit, total) in counts.items()}
 
 
+ERRORS = ("right", "wrong sibling", "wrong family", "none proposed")
+
+
+def top_code_errors(
+    suggestions: list[SpanSuggestion],
+    gold: list[GoldSpan],
+    descendants: Mapping[str, frozenset[str]],
+    parents: Mapping[str, str | None],
+) -> dict[str, dict[str, int]]:
+    """Per kind, how the top code of the best suggestion finding each gold excerpt compares with the
+    excerpt's codes of that kind: right (as :func:`top_code_hits`), a wrong sibling (another code
+    under the same parent), a wrong family (a code elsewhere in the tree), or none proposed."""
+    counts = {kind: dict.fromkeys(ERRORS, 0) for kind in KINDS}
+    for g in gold:
+        best = next((s for s in suggestions if _finds(s, g)), None)
+        if best is None:
+            continue
+        for kind, codes in g.kinds.items():
+            if kind not in counts:
+                continue
+            top = best.top_code(kind)
+            if top is None:
+                error = "none proposed"
+            elif any(top == c or top in descendants.get(c, ()) for c in codes):
+                error = "right"
+            elif any(top in descendants.get(parents.get(c) or "", ()) for c in codes):
+                error = "wrong sibling"
+            else:
+                error = "wrong family"
+            counts[kind][error] += 1
+    return counts
+
+
 def kind_counts(
     suggestions: list[SpanSuggestion], gold: list[GoldSpan], threshold: float = 0.5
 ) -> dict[str, list[int]]:
