@@ -1,9 +1,17 @@
 """Print how long the publication bundle takes on the large generated project, stage by stage, before
-(every figure through kaleido) and after (infographics, matrices and chains drawn as SVG, painted as
-PNG and PDF by cairo, kaleido for the Sankey in the background), on SQLite and, when
-WORKBENCH_TEST_POSTGRES_URL is set (scripts/with_postgres.sh), on PostgreSQL.
+(every figure through kaleido) and after (the bundle as it is built now: infographics, matrices and
+chains drawn as SVG; worker processes, one per core, write the tables and paint the PNGs and PDFs with
+cairo while kaleido renders the Sankey in a thread), on SQLite and, when WORKBENCH_TEST_POSTGRES_URL is
+set (scripts/with_postgres.sh), on PostgreSQL.
 
-Usage: .venv/bin/python benchmarks/bundle_speed.py [--studies 200] [--reviewers 4] [--skip-before]
+Each row gives wall-clock seconds and CPU seconds: this process, its bundle workers and the processes
+it waited for (`workbench bundle` and its workers); kaleido's chromium is not counted. Stages run one
+after the other in this process, each alone; the WHOLE BUNDLE rows are what a user waits for: "warm" in
+this process with chromium and the workers already started (the Export page after its first bundle;
+the first "warm" row starts the workers), "fresh process" as `workbench bundle` (chromium started too).
+On a machine shared with other work the wall-clock figures are pessimistic; CPU seconds vary less.
+
+Usage: .venv/bin/python benchmarks/bundle_speed.py [--studies 200] [--reviewers 4] [--skip-before] [--runs 2]
        scripts/with_postgres.sh .venv/bin/python benchmarks/bundle_speed.py
 """
 
@@ -11,6 +19,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -62,10 +73,33 @@ def stores(folder: Path) -> Iterator[tuple[str, Store]]:
         admin.dispose()
 
 
-def timed(rows: list[tuple[str, float, str]], stage: str, note: str, work: Callable[[], Any]) -> Any:
-    start = time.perf_counter()
+def worker_seconds() -> float:
+    """CPU seconds so far of this process's running bundle workers (kept idle between bundles, so not
+    yet counted as waited-for children), read from /proc."""
+    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == os.getpid() and b"bundle_workers" in (stat.parent / "cmdline").read_bytes():
+                total += (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process, of the child processes it has waited for and of its bundle workers."""
+    mine, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return mine.ru_utime + mine.ru_stime + children.ru_utime + children.ru_stime + worker_seconds()
+
+
+Row = tuple[str, float, float, str]  # stage, wall seconds, CPU seconds, note
+
+
+def timed(rows: list[Row], stage: str, note: str, work: Callable[[], Any]) -> Any:
+    start, cpu = time.perf_counter(), cpu_seconds()
     out = work()
-    rows.append((stage, time.perf_counter() - start, note))
+    rows.append((stage, time.perf_counter() - start, cpu_seconds() - cpu, note))
     return out
 
 
@@ -73,14 +107,15 @@ def converted(svgs: list[tuple[str, float]], fmt: str) -> list[bytes]:
     return [convert_svg(svg, fmt, width, PRINT_CM) for svg, width in svgs]
 
 
-def stages(store: Store, project_id: int) -> list[tuple[str, float, str]]:
-    """Each stage of the bundle timed alone, one after the other (no overlap)."""
-    rows: list[tuple[str, float, str]] = []
+def stages(store: Store, project_id: int) -> list[Row]:
+    """Each stage of the bundle timed alone, one after the other (no overlap, no worker processes)."""
+    rows: list[Row] = []
     data = timed(
         rows, "read the project", "", lambda: programme(store, USER, project_id, None, Action.EXPORT)
     )
     steps = publication._Steps(0, None)
     files = timed(rows, "tables (xlsx, docx, csv, md, tex)", "", lambda: publication._tables(data, steps))
+    timed(rows, "zip of the tables", f"{len(files)} table files", lambda: write_bundle(files, "readme"))
     contexts = drawable_contexts(data)
     placed = timed(rows, "infographic layouts", f"{len(contexts)} contexts",
                    lambda: [layout(context_figure(data, c.id)) for c in contexts])  # fmt: skip
@@ -114,14 +149,32 @@ def stages(store: Store, project_id: int) -> list[tuple[str, float, str]]:
     for stem, figure in overview.items():
         for fmt in FORMATS:
             timed(rows, f"kaleido: {stem} {fmt.upper()}", "", lambda g=figure, f=fmt: render(g, f))
-    timed(rows, "zip", f"{len(files)} table files", lambda: write_bundle(files, "readme"))
     return rows
 
 
-def whole(store: Store, project_id: int, engine: str) -> tuple[float, int]:
-    start = time.perf_counter()
+def whole(store: Store, project_id: int, engine: str) -> Row:
+    """The whole bundle in this process (chromium already started by the stages)."""
+    start, cpu = time.perf_counter(), cpu_seconds()
     data = publication.bundle(store, USER, project_id, FigureFilters(), engine=engine)
-    return time.perf_counter() - start, len(data)
+    label = "before (kaleido)" if engine == "kaleido" else "after, warm"
+    size = f"{len(data) / 1e6:.1f} MB"
+    return f"WHOLE BUNDLE, {label}", time.perf_counter() - start, cpu_seconds() - cpu, size
+
+
+def fresh_process(store: Store, project: str, folder: Path) -> Row:
+    """`workbench bundle` in a new process, as a user runs it: imports and chromium's start included."""
+    out = folder / "bundle.zip"
+    url = store.engine.url.render_as_string(hide_password=False)
+    env = {**os.environ, "WORKBENCH_DATABASE_URL": url, "WORKBENCH_USER": USER}
+    command = [sys.executable, "-m", "workbench.cli", "bundle", "--project", project, "--out", str(out)]
+    start, cpu = time.perf_counter(), cpu_seconds()
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+    size = f"{out.stat().st_size / 1e6:.1f} MB"
+    return "WHOLE BUNDLE, after, fresh process (CLI)", time.perf_counter() - start, cpu_seconds() - cpu, size
+
+
+def print_row(stage: str, seconds: float, cpu: float, note: str) -> None:
+    print(f"| {stage:45} | {seconds:8.2f} | {cpu:8.2f} | {note} |")
 
 
 def main() -> None:
@@ -131,24 +184,26 @@ def main() -> None:
     parser.add_argument("--studies", type=int, default=200)
     parser.add_argument("--reviewers", type=int, default=4)
     parser.add_argument("--skip-before", action="store_true", help="do not time the whole kaleido bundle")
+    parser.add_argument("--runs", type=int, default=2, help="how often each whole 'after' bundle is built")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores; figures on a loaded machine are pessimistic")
     with tempfile.TemporaryDirectory() as folder:
         for backend, store in stores(Path(folder)):
             start = time.perf_counter()
-            project_id = load_large_demo(store, USER, args.studies, args.reviewers).project_id
+            demo = load_large_demo(store, USER, args.studies, args.reviewers)
             print(
                 f"\n## {backend}: {args.studies} studies (generated in {time.perf_counter() - start:.1f} s)"
             )
-            print(f"| {'stage':45} | {'seconds':>8} | note |\n| {'-' * 45} | {'-' * 8} | --- |")
-            for stage, seconds, note in stages(store, project_id):
-                print(f"| {stage:45} | {seconds:8.2f} | {note} |")
-            for engine, label in (("kaleido", "before"), ("direct", "after")):
-                if engine == "kaleido" and args.skip_before:
-                    continue
-                seconds, size = whole(store, project_id, engine)
-                stage = f"WHOLE BUNDLE, {label} ({engine})"
-                print(f"| {stage:45} | {seconds:8.2f} | {size / 1e6:.1f} MB |")
+            print(f"| {'stage':45} | {'seconds':>8} | {'CPU s':>8} | note |")
+            print(f"| {'-' * 45} | {'-' * 8} | {'-' * 8} | --- |")
+            for row in stages(store, demo.project_id):
+                print_row(*row)
+            if not args.skip_before:
+                print_row(*whole(store, demo.project_id, "kaleido"))
+            for _ in range(args.runs):
+                print_row(*whole(store, demo.project_id, "direct"))
+            for _ in range(args.runs):
+                print_row(*fresh_process(store, demo.name, Path(folder)))
             store.dispose()
 
 

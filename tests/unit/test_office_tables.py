@@ -1,12 +1,14 @@
 """Word and Excel tables keep every character, width and style of their cells, however many rows."""
 
 import io
+import zipfile
 
 from docx import Document
+from lxml import etree
 from openpyxl import load_workbook
 
 from workbench.domain.tables import Table
-from workbench.exporters.office import to_docx, to_xlsx
+from workbench.exporters.office import add_table, new_document, to_docx, to_xlsx
 
 TRICKY = ("Tom & Jerry <b>not bold</b>", "  padded  ", "carriage\rreturn", "quote \"x\" and 'y'", "")
 
@@ -49,3 +51,19 @@ def test_every_xlsx_cell_is_wrapped_and_top_aligned_with_numbers_as_numbers():
 def test_xlsx_columns_are_as_wide_as_their_weights_say():
     sheet = load_workbook(io.BytesIO(to_xlsx([_examples(3)]))).active
     assert [sheet.column_dimensions[k].width for k in "ABC"] == [60, 20, 40]
+
+
+def test_a_table_docx_spliced_after_saving_holds_the_same_document_as_one_built_in_python_docx():
+    table = _examples(40)
+    document = new_document(table.wide)
+    document.add_paragraph().add_run(table.title).bold = True
+    add_table(document, table)  # rows parsed into the document (the consultation report's way)
+    built = io.BytesIO()
+    document.save(built)
+    canonical = [
+        etree.tostring(
+            etree.fromstring(zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml")), method="c14n"
+        )
+        for docx in (built.getvalue(), to_docx(table))
+    ]
+    assert canonical[0] == canonical[1]

@@ -15,6 +15,11 @@ BOLD_EM = 0.62
 WIDE_EM = {"M": 0.95, "W": 0.98, "m": 0.87, "w": 0.78}  # wider than an ordinary capital
 CAPITAL_EM = 0.8
 LINE_EM = 1.3  # line height per font size (plotly sets lines 1.3 em apart)
+# A PNG has at most this many pixels: a 17 cm column at 300 dpi by a full page is about 14 MP, so every
+# infographic keeps its 300 dpi; a taller figure (a 200-study matrix would be 98 MP, past Pillow's
+# decompression-bomb warning) is painted with fewer dots per inch. Its SVG and PDF keep the full size.
+MAX_PNG_PIXELS = 16_000_000
+MAX_PNG_SIDE = 32_000  # cairo's largest image side is 32,767 pixels
 
 
 def points_at_print(size_px: float, canvas_px: float, print_cm: float = PRINT_CM) -> float:
@@ -25,6 +30,21 @@ def points_at_print(size_px: float, canvas_px: float, print_cm: float = PRINT_CM
 def pixels_for_points(points: float, canvas_px: float, print_cm: float = PRINT_CM) -> float:
     """The font size in canvas pixels that prints at ``points`` (inverse of :func:`points_at_print`)."""
     return points * CM_PER_PT * canvas_px / print_cm
+
+
+def raster_scale(width: float, height: float, scale: float) -> float:
+    """Device pixels per layout pixel of the PNG of a ``width`` x ``height`` figure wanted at ``scale``:
+    ``scale`` itself, or lower when the image would pass :data:`MAX_PNG_PIXELS` or :data:`MAX_PNG_SIDE`
+    (the same picture, uniformly scaled down; its size in pixels rounded as a painter rounds it)."""
+    if width <= 0 or height <= 0:
+        return scale
+    fit = min(
+        1.0, MAX_PNG_SIDE / (max(width, height) * scale), math.sqrt(MAX_PNG_PIXELS / (width * height)) / scale
+    )
+    capped = scale * fit
+    while round(width * capped) * round(height * capped) > MAX_PNG_PIXELS:
+        capped *= 0.999
+    return capped
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:

@@ -1,4 +1,4 @@
-"""Publication tables as Word (python-docx) and Excel (openpyxl) files.
+"""Publication tables as Word (python-docx) and Excel (exporters/xlsx.py) files.
 
 DOCX: a real Word table with a repeating, bold header row, horizontal rules only (journal style),
 9 pt text, column widths from the table's weights, on a landscape page when the table is wide.
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from collections.abc import Sequence
-from copy import copy
 from xml.sax.saxutils import escape
 
 from docx import Document
@@ -22,18 +22,16 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import nsmap, qn
 from docx.shared import Pt
 from lxml import etree
-from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING, WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from workbench.domain.safety import neutralise_formula, xml_safe
 from workbench.domain.tables import Cell, Table
 from workbench.domain.tables import text as cell_text
+from workbench.exporters.xlsx import Sheet, workbook
 
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 _ENTITIES = {"\r": "&#13;"}  # kept as written; a bare carriage return would be read back as a line feed
 _PARSER = etree.XMLParser(huge_tree=True)
+ROWS_MARKER = "workbench-table-body-rows"
 
 
 def _borders(table_xml: object) -> None:
@@ -78,14 +76,30 @@ def _text_cell(value: Cell, twips: int) -> str:
     return f'<w:tc><w:tcPr><w:tcW w:w="{twips}" w:type="dxa"/></w:tcPr><w:p><w:r>{texts}</w:r></w:p></w:tc>'
 
 
-def _body_rows(rows: Sequence[Sequence[Cell]], twips: Sequence[int]) -> list[object]:
-    """The ``w:tr`` elements of the body rows, written as one XML text and parsed once (python-docx
-    rebuilds the whole cell grid for each added row, and building element by element is slow)."""
-    body = "".join(
+def _body_xml(rows: Sequence[Sequence[Cell]], twips: Sequence[int]) -> str:
+    """The ``w:tr`` elements of the body rows as one XML text (python-docx rebuilds the whole cell grid
+    for each added row, and building element by element is slow)."""
+    return "".join(
         "<w:tr>" + "".join(_text_cell(v, w) for v, w in zip(values, twips, strict=True)) + "</w:tr>"
         for values in rows
     )
-    return list(etree.fromstring(f'<w:tbl xmlns:w="{nsmap["w"]}">{body}</w:tbl>', _PARSER))
+
+
+def _with_rows(docx: bytes, marker: str, rows: str) -> bytes:
+    """The saved document with the body rows' XML text in place of the ``marker`` comment (no parse and
+    re-serialisation of thousands of rows), every part deflated at zlib's fastest level."""
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                if text.count(f"<!--{marker}-->") != 1:
+                    raise ValueError("the table's row marker is not in the document once")
+                data = text.replace(f"<!--{marker}-->", rows).encode("utf-8")
+            target.writestr(item.filename, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+    return out.getvalue()
 
 
 def new_document(landscape: bool) -> DocxDocument:
@@ -99,8 +113,11 @@ def new_document(landscape: bool) -> DocxDocument:
     return document
 
 
-def add_table(document: object, table: Table) -> None:
-    """The table as a bordered grid, its columns sized by weight, its note below (title not included)."""
+def add_table(document: object, table: Table, marker: str | None = None) -> str:
+    """The table as a bordered grid, its columns sized by weight, its note below (title not included).
+
+    With a ``marker``, the body rows are not added: a comment of that text stands in their place, and
+    their XML text is returned for :func:`_with_rows` to put there once the document is saved."""
     grid = document.add_table(rows=1, cols=len(table.columns))  # type: ignore[attr-defined]
     grid.autofit = False
     _borders(grid._tbl)
@@ -114,19 +131,24 @@ def add_table(document: object, table: Table) -> None:
     for column, width in zip(grid._tbl.tblGrid.gridCol_lst, widths, strict=True):
         column.w = width
     twips = [width // 635 for width in widths]  # EMU to twentieths of a point
-    grid._tbl.extend(_body_rows(table.rows, twips))
+    body = _body_xml(table.rows, twips)
+    if marker is None:
+        grid._tbl.extend(etree.fromstring(f'<w:tbl xmlns:w="{nsmap["w"]}">{body}</w:tbl>', _PARSER))
+    else:
+        grid._tbl.append(etree.Comment(marker))
     if table.note:
         document.add_paragraph().add_run(xml_safe(table.note)).italic = True  # type: ignore[attr-defined]
+    return "" if marker is None else body
 
 
 def to_docx(table: Table) -> bytes:
     """A Word document holding the table under its title, with its note below."""
     document = new_document(table.wide)
     document.add_paragraph().add_run(xml_safe(table.title)).bold = True
-    add_table(document, table)
+    rows = add_table(document, table, ROWS_MARKER)
     out = io.BytesIO()
     document.save(out)
-    return out.getvalue()
+    return _with_rows(out.getvalue(), ROWS_MARKER, rows)
 
 
 def sheet_name(title: str, taken: set[str]) -> str:
@@ -144,42 +166,19 @@ def _sheet_value(value: Cell) -> Cell:
     return value if not isinstance(value, str) else xml_safe(neutralise_formula(value))
 
 
-def _style(sheet: object, bold: bool) -> object:
-    """The style of every cell (wrapped, top-aligned; bold in the header), made once and copied to each."""
-    cell = WriteOnlyCell(sheet)
-    cell.alignment = Alignment(wrap_text=True, vertical="top")
-    if bold:
-        cell.font = Font(bold=True)
-    return cell._style
-
-
-def _row(sheet: object, values: Sequence[Cell], style: object) -> list[WriteOnlyCell]:
-    cells = []
-    for value in values:
-        cell = WriteOnlyCell(sheet, _sheet_value(value))
-        if isinstance(cell.value, str):
-            cell.data_type = TYPE_STRING  # never a formula, whatever the text
-        cell._style = copy(style)
-        cells.append(cell)
-    return cells
-
-
 def to_xlsx(tables: Sequence[Table]) -> bytes:
-    """A workbook with one sheet per table: bold frozen header, wrapped string cells, number cells.
-
-    Written in openpyxl's write-only mode (rows streamed out, no cell grid kept in memory)."""
-    book = Workbook(write_only=True)
+    """A workbook with one sheet per table: bold frozen header, wrapped string cells, number cells
+    (written as SpreadsheetML directly by :mod:`workbench.exporters.xlsx`)."""
     taken: set[str] = set()
+    sheets = []
     for table in tables:
-        sheet = book.create_sheet(sheet_name(table.name, taken))
         total = sum(table.weights) or 1.0
-        for index, weight in enumerate(table.weights, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = max(8, 120 * weight / total)
-        sheet.freeze_panes = "A2"
-        sheet.append(_row(sheet, table.columns, _style(sheet, True)))
-        body = _style(sheet, False)
-        for values in table.rows:
-            sheet.append(_row(sheet, values, body))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        sheets.append(
+            Sheet(
+                sheet_name(table.name, taken),
+                [max(8, 120 * weight / total) for weight in table.weights],
+                [str(_sheet_value(name)) for name in table.columns],
+                [[_sheet_value(value) for value in values] for values in table.rows],
+            )
+        )
+    return workbook(sheets)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from workbench.domain.tables import TABLE_FORMATS, Table
 from workbench.exporters.office import to_docx, to_xlsx
 from workbench.exporters.text_tables import to_csv, to_latex, to_markdown
 
-__all__ = ["MEDIA_TYPES", "TABLE_FORMATS", "write_table"]
+__all__ = ["MEDIA_TYPES", "TABLE_FORMATS", "table_files", "write_table"]
 MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -32,3 +34,8 @@ def write_table(table: Table, fmt: str) -> bytes:
     if fmt not in writers:
         raise ValueError(f"unknown table format {fmt!r}; choose one of: {', '.join(TABLE_FORMATS)}")
     return writers[fmt](table)
+
+
+def table_files(table: Table, formats: Sequence[str]) -> dict[str, bytes]:
+    """The table in each of ``formats``, by file name (``configurations.docx``, ...)."""
+    return {f"{table.name}.{fmt}": write_table(table, fmt) for fmt in formats}

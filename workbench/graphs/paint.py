@@ -144,9 +144,13 @@ def _paint(ctx: Any, cairo: Any, root: ET.Element) -> None:
 
 
 def svg_size(svg: bytes) -> tuple[float, float]:
-    """The width and height an SVG document declares, in pixels."""
-    root = ET.fromstring(svg)
-    return float(root.get("width", 0)), float(root.get("height", 0))
+    """The width and height an SVG document declares, in pixels (read from its root tag alone)."""
+    parser: Any = ET.XMLPullParser(events=("start",))
+    start = svg.find(b"<svg")
+    parser.feed(svg[: svg.find(b">", start) + 1] if start >= 0 else svg)
+    for _, root in parser.read_events():
+        return float(root.get("width", 0)), float(root.get("height", 0))
+    raise PaintError("not an SVG document")
 
 
 def paint(svg: bytes, fmt: str, scale: float = 1.0) -> tuple[bytes, tuple[int, int]]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+import struct
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -12,18 +13,26 @@ from typing import TYPE_CHECKING
 from workbench.domain.codebook import CodeKind
 from workbench.domain.figure_layout import layout
 from workbench.domain.figures import ProgrammeData, context_figure, drawable_contexts, tree_order
-from workbench.domain.overview import Matrix, chain_graph, context_outcome_matrix, study_code_matrix
-from workbench.domain.print_geometry import PRINT_CM
+from workbench.domain.overview import (
+    ChainGraph,
+    Matrix,
+    chain_graph,
+    context_outcome_matrix,
+    sankey,
+    study_code_matrix,
+)
+from workbench.domain.print_geometry import MAX_PNG_PIXELS, PRINT_CM
 from workbench.domain.tables import TABLES, build_table
 from workbench.exporters.bundle import write_bundle
 from workbench.exporters.office import to_xlsx
-from workbench.exporters.tables import TABLE_FORMATS, write_table
+from workbench.exporters.tables import TABLE_FORMATS, table_files, write_table
+from workbench.graphs.export import DPI, convert_svg, png_dpi, render
 from workbench.graphs.export import FORMATS as FIGURE_FORMATS
-from workbench.graphs.export import convert_svg, render
 from workbench.graphs.infographic import context_infographic
-from workbench.graphs.overview import overview_figures
+from workbench.graphs.overview import overview_figures, sankey_figure
 from workbench.graphs.svg import chains_svg, infographic_svg, matrix_svg
 from workbench.services.access import Action
+from workbench.services.bundle_workers import Workers
 from workbench.services.errors import Invalid, NotFound
 from workbench.services.figures import FigureFilters, programme
 from workbench.services.projects import list_projects
@@ -116,7 +125,9 @@ def figure_files(
     return context_figure_files(data, fmt, ids, counts)
 
 
-def _readme(project: str, filters: FigureFilters, data: ProgrammeData, names: list[str]) -> str:
+def _readme(
+    project: str, filters: FigureFilters, data: ProgrammeData, names: list[str], scaled: Sequence[str] = ()
+) -> str:
     lines = [
         f"# Publication bundle: {project}",
         f"Built {datetime.now(UTC):%Y-%m-%d %H:%M} UTC from {len(data.studies)} studies and "
@@ -126,6 +137,7 @@ def _readme(project: str, filters: FigureFilters, data: ProgrammeData, names: li
         *(f"Note: {note}" for note in data.notes),
         "",
         DEFINITIONS,
+        *(["## Scaled-down PNGs", *(f"- {line}" for line in scaled), ""] if scaled else []),
         "## Files",
         *(f"- {name}" for name in names),
     ]
@@ -168,22 +180,6 @@ def _plotly_files(figures: dict[str, go.Figure], formats: Sequence[str]) -> dict
     return {f"figures/{stem}.{fmt}": render(fig, fmt) for stem, fig in figures.items() for fmt in formats}
 
 
-def _direct_figures(
-    data: ProgrammeData, formats: Sequence[str], steps: _Steps, pool: ThreadPoolExecutor
-) -> list[Future[dict[str, bytes]]]:
-    """Each context's infographic drawn as SVG from its layout; PNG and PDF converted by cairo in ``pool``
-    (cairo and zlib release the GIL, so two conversions run at once on two cores)."""
-    futures = []
-    for context in drawable_contexts(data):
-        stem = context_stem(context.id, context.name)
-        steps.step(f"figures/{stem}")
-        placed = layout(context_figure(data, context.id))
-        svg = infographic_svg(placed).encode("utf-8")
-        for fmt in formats:
-            futures.append(pool.submit(_converted, f"figures/{stem}.{fmt}", svg, fmt, placed.width))
-    return futures
-
-
 # the matrices of overview_figures drawn directly: the same matrices, in the same colours
 MATRICES: dict[str, tuple[Callable[[ProgrammeData], Matrix], str]] = {
     "context-outcome-matrix": (context_outcome_matrix, "#1f77b4"),
@@ -191,31 +187,89 @@ MATRICES: dict[str, tuple[Callable[[ProgrammeData], Matrix], str]] = {
 }
 
 
-DIRECT = (*MATRICES, "chains")  # the overview figures drawn directly; the Sankey stays with kaleido
+SANKEY = "overview-sankey"
+TABLE_FILES = ("docx", "csv", "md", "tex")  # each table's own files; tables.xlsx holds them all
 
 
-def _direct_overview(
-    data: ProgrammeData, stems: Sequence[str], formats: Sequence[str], steps: _Steps, pool: ThreadPoolExecutor
-) -> list[Future[dict[str, bytes]]]:
-    """The matrices and the chains (those of ``stems``) drawn as SVG; PNG and PDF painted in ``pool``."""
-    futures = []
-    for stem in stems:
+def _sankey_files(data: ProgrammeData, formats: Sequence[str]) -> dict[str, bytes]:
+    """The Sankey of :func:`overview_figures` alone, rendered through kaleido's browser."""
+    figure = sankey_figure(sankey(data, True), {s.id: s.citation for s in data.studies})
+    return _plotly_files({SANKEY: figure}, formats)
+
+
+def _direct_svgs(data: ProgrammeData, chains: ChainGraph) -> Iterator[tuple[str, bytes, float | None]]:
+    """Each directly drawn figure's stem, SVG and print width (None: not laid out for print), the
+    quickest first: the matrices and the chains, then each context's infographic from its layout."""
+    for stem, (build, colour) in MATRICES.items():
+        yield stem, matrix_svg(build(data), colour).encode("utf-8"), None
+    if chains.nodes:
+        yield "chains", chains_svg(chains).encode("utf-8"), None
+    for context in drawable_contexts(data):
+        placed = layout(context_figure(data, context.id))
+        yield context_stem(context.id, context.name), infographic_svg(placed).encode("utf-8"), placed.width
+
+
+def _warm_browser() -> None:
+    """Start kaleido's chromium and load plotly.js in it with an empty figure (its first render costs
+    seconds), so that it happens while the project is read; a failure is left to the real render."""
+    import plotly.graph_objects as go
+
+    try:
+        render(go.Figure(), "svg")
+    except Exception:  # the Sankey's own render reports it
+        return
+
+
+def _direct_files(
+    data: ProgrammeData, formats: Sequence[str], steps: _Steps, workers: Workers, browser: ThreadPoolExecutor
+) -> dict[str, bytes]:
+    """Every table and directly drawn figure written by the worker processes, the Sankey by kaleido in
+    the ``browser`` thread meanwhile; ``steps`` advances as each file is finished."""
+    files: dict[str, bytes] = {}
+    in_browser = browser.submit(_sankey_files, data, formats)  # waits on chromium mostly
+    tables = [build_table(data, name) for name in TABLES]
+    workers.submit("tables/tables.xlsx", to_xlsx, tables)
+    for table in tables:
+        workers.submit(f"tables/{table.name}", table_files, table, TABLE_FILES)
+    for stem, svg, width in _direct_svgs(data, chain_graph(data)):
         steps.step(f"figures/{stem}")
-        if stem in MATRICES:
-            build, colour = MATRICES[stem]
-            svg = matrix_svg(build(data), colour).encode("utf-8")
-        else:
-            svg = chains_svg(chain_graph(data)).encode("utf-8")
         for fmt in formats:
-            futures.append(pool.submit(_converted, f"figures/{stem}.{fmt}", svg, fmt, None))
-    return futures
+            name = f"figures/{stem}.{fmt}"
+            if fmt == "svg":
+                files[name] = svg
+            elif width is None:  # PNG at 300/96 scale, like kaleido's
+                workers.submit(name, convert_svg, svg, fmt, 1)
+            else:
+                workers.submit(name, convert_svg, svg, fmt, width, PRINT_CM)
+    for name, content in workers.results():
+        steps.step(name)
+        if isinstance(content, dict):  # a table's files
+            files.update({f"tables/{file}": data for file, data in content.items()})
+        else:
+            files[name] = content
+    steps.step(f"figures/{SANKEY}")
+    files.update(in_browser.result())
+    return files
 
 
-def _converted(name: str, svg: bytes, fmt: str, width: float | None) -> dict[str, bytes]:
-    """One figure file; ``width`` None: not laid out for print (PNG at 300/96 scale, like kaleido's)."""
-    if width is None:
-        return {name: convert_svg(svg, fmt, 1)}
-    return {name: convert_svg(svg, fmt, width, PRINT_CM)}
+def _direct_steps(data: ProgrammeData, formats: Sequence[str]) -> int:
+    """The steps of a direct bundle: each figure drawn, each worker's job, the Sankey and the zip."""
+    figures = len(drawable_contexts(data)) + len(MATRICES) + (1 if chain_graph(data).nodes else 0)
+    return figures + 1 + len(TABLES) + figures * len([f for f in formats if f != "svg"]) + 2
+
+
+def scaled_pngs(files: dict[str, bytes]) -> list[str]:
+    """README lines for the PNGs painted at fewer than 300 dpi to stay within the pixel cap."""
+    notes = []
+    for name, content in sorted(files.items()):
+        dpi = png_dpi(content) if name.endswith(".png") else None
+        if dpi is not None and dpi < DPI - 0.5:
+            width, height = struct.unpack(">II", content[16:24])
+            notes.append(
+                f"{name} is {width} x {height} pixels ({dpi:.0f} dpi at its full printed size): scaled down "
+                f"to stay within {MAX_PNG_PIXELS / 1e6:.0f} megapixels; the SVG and PDF are full size."
+            )
+    return notes
 
 
 def bundle(
@@ -230,43 +284,47 @@ def bundle(
     """A zip of every table (DOCX, CSV, Markdown, LaTeX, and one XLSX workbook with a sheet each) and
     every figure (each context's infographic, Sankey, matrices, chains) in each figure format.
 
-    ``progress(done, total, label)`` is called before each step. With ``engine="direct"`` the context
-    infographics, both matrices and the chains are drawn as SVG (from their layouts) and painted as PNG
-    and PDF by cairo, while kaleido renders the Sankey in the background; ``"kaleido"`` renders every
-    figure through kaleido, one by one.
+    ``progress(done, total, label)`` is called as each step starts or file is finished. With
+    ``engine="direct"`` the context infographics, both matrices and the chains are drawn as SVG (from
+    their layouts); worker processes (:mod:`bundle_workers`, one per core) write the tables and paint the
+    PNGs and PDFs with cairo, while kaleido renders the Sankey in a thread; ``"kaleido"`` renders every
+    figure through kaleido, one by one. A worker's ``ServiceError`` is raised here as itself.
     """
     if engine not in ENGINES:
         raise Invalid(f"unknown figure engine {engine!r}; choose one of: {', '.join(ENGINES)}")
     filters = filters or FigureFilters()
-    data = programme(store, username, project_id, filters, Action.EXPORT)
-    overview = overview_figures(data)
-    contexts = drawable_contexts(data)
-    figure_steps = (len(contexts) + len(overview)) * (len(figure_formats) if engine == "kaleido" else 1)
-    steps = _Steps(1 + len(TABLES) + figure_steps + 1, progress)
     if engine == "kaleido":
-        files = _tables(data, steps)
-        figures = {context_stem(c.id, c.name): context_infographic(data, c.id)[0] for c in contexts}
-        figures.update(overview)
-        for stem, figure in figures.items():
-            for fmt in figure_formats:
-                steps.step(f"figures/{stem}.{fmt}")
-                files.update(_plotly_files({stem: figure}, [fmt]))
+        data = programme(store, username, project_id, filters, Action.EXPORT)
+        steps, files = _kaleido_files(data, figure_formats, progress)
     else:
-        plotly = {stem: fig for stem, fig in overview.items() if stem not in DIRECT}
-        direct = [stem for stem in overview if stem in DIRECT]
-        with ThreadPoolExecutor(max_workers=1) as browser, ThreadPoolExecutor(max_workers=2) as cairo:
-            in_browser = browser.submit(_plotly_files, plotly, figure_formats)  # waits on chromium mostly
-            drawn = _direct_overview(data, direct, figure_formats, steps, cairo)
-            drawn += _direct_figures(data, figure_formats, steps, cairo)
-            files = _tables(data, steps)
-            for future in drawn:
-                files.update(future.result())
-            for stem in plotly:
-                steps.step(f"figures/{stem}")
-            files.update(in_browser.result())
+        # workers and chromium start first: they load their libraries while the project is read
+        with Workers() as workers, ThreadPoolExecutor(max_workers=1) as browser:
+            browser.submit(_warm_browser)
+            data = programme(store, username, project_id, filters, Action.EXPORT)
+            steps = _Steps(_direct_steps(data, figure_formats), progress)
+            files = _direct_files(data, figure_formats, steps, workers, browser)
     steps.step("zip")
-    readme = _readme(_project_name(store, username, project_id), filters, data, sorted(files))
+    readme = _readme(
+        _project_name(store, username, project_id), filters, data, sorted(files), scaled_pngs(files)
+    )
     zipped = write_bundle(files, readme)
     if progress:
         progress(steps.total, steps.total, "done")
     return zipped
+
+
+def _kaleido_files(
+    data: ProgrammeData, figure_formats: Sequence[str], progress: Progress | None
+) -> tuple[_Steps, dict[str, bytes]]:
+    """Every table, and every figure rendered through kaleido one by one (the engine before "direct")."""
+    overview = overview_figures(data)
+    contexts = drawable_contexts(data)
+    steps = _Steps(1 + len(TABLES) + (len(contexts) + len(overview)) * len(figure_formats) + 1, progress)
+    files = _tables(data, steps)
+    figures = {context_stem(c.id, c.name): context_infographic(data, c.id)[0] for c in contexts}
+    figures.update(overview)
+    for stem, figure in figures.items():
+        for fmt in figure_formats:
+            steps.step(f"figures/{stem}.{fmt}")
+            files.update(_plotly_files({stem: figure}, [fmt]))
+    return steps, files
