@@ -19,6 +19,9 @@ from workbench.importers.text import extract_file
 
 HELP = "suggest excerpts of a file to code, with scores, codes and reasons (no database)"
 TABLE_TEXT = 70
+TABLE_HEADER = f"{'#':>3} {'score':>5} {'C':>4} {'M':>4} {'O':>4} {'span':>13}  {'top code':30} text"
+FORK_ROWS = 2000
+"""With this many suggestions, a child process writes the later half of them meanwhile."""
 
 
 def _positive(value: str) -> int:
@@ -50,6 +53,7 @@ def register(subparsers: Any) -> None:
 def cmd_suggest(args: argparse.Namespace) -> int:
     """Print the suggestions for one file."""
     from workbench.nlp.codebook import profiles_from_specs
+    from workbench.nlp.forked import in_halves
     from workbench.nlp.pipeline import get_pipeline
     from workbench.nlp.suggester import Suggester
 
@@ -67,20 +71,28 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     extracted = extract_file(path)
     for warning in extracted.warnings:
         print(f"workbench: warning: {warning}", file=sys.stderr)
-    suggestions = Suggester(get_pipeline(), profiles_from_specs(specs)).suggest(extracted.text, args.top)
-    lines = _jsonl(suggestions) if args.format == "jsonl" else _table(suggestions)
-    sys.stdout.buffer.write("".join(line + "\n" for line in lines).encode("utf-8"))
+    suggester = Suggester(get_pipeline(), profiles_from_specs(specs), processes=2)  # a command may fork
+    ranked = suggester.ranked(next(suggester.analyse([extracted.text])), args.top)
+    render = _jsonl if args.format == "jsonl" else _table
+
+    def lines(rows: range) -> bytes:
+        return "".join(line + "\n" for line in render(ranked.build(rows), rows.start)).encode("utf-8")
+
+    if args.format == "table":
+        sys.stdout.buffer.write((TABLE_HEADER + "\n").encode("utf-8"))
+    sys.stdout.buffer.write(in_halves(len(ranked), lines, parallel=len(ranked) >= FORK_ROWS))
     sys.stdout.flush()
     return 0
 
 
-def _jsonl(suggestions: list[SpanSuggestion]) -> list[str]:
+def _jsonl(suggestions: list[SpanSuggestion], first: int = 0) -> list[str]:
     return [json.dumps(s.to_json(), ensure_ascii=False) for s in suggestions]
 
 
-def _table(suggestions: list[SpanSuggestion]) -> list[str]:
-    lines = [f"{'#':>3} {'score':>5} {'C':>4} {'M':>4} {'O':>4} {'span':>13}  {'top code':30} text"]
-    for rank, s in enumerate(suggestions, start=1):
+def _table(suggestions: list[SpanSuggestion], first: int = 0) -> list[str]:
+    """Table rows (without the header), ranks counted from ``first`` + 1."""
+    lines = []
+    for rank, s in enumerate(suggestions, start=first + 1):
         code = s.codes[0].code if s.codes else ""
         text = " ".join(s.text.split())
         text = text if len(text) <= TABLE_TEXT else text[: TABLE_TEXT - 1] + "…"

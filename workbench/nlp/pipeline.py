@@ -14,12 +14,12 @@ from pathlib import Path
 
 import numpy as np
 import spacy
-from spacy.attrs import ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 from thinc.api import Config
 
 from workbench.nlp.components import TEXT_KEY, KeepText  # importing it registers the factories
+from workbench.nlp.forked import parallel_token_arrays, spare_cpus, token_arrays
 
 MODEL_ENV = "WORKBENCH_SPACY_MODEL"
 SUGGESTER_DIR = Path(__file__).resolve().parents[2] / "models" / "suggester"
@@ -28,11 +28,16 @@ MAX_LENGTH = 20_000_000
 CHUNK_CHARS = 500_000
 """Texts longer than this go through the pipeline in pieces cut at paragraph (else line, else word)
 breaks, so no document meets spaCy's ``max_length`` and offsets stay exact (see ``pipe_texts``)."""
-TOKENIZE_CHARS = 50_000
+TOKENIZE_CHARS = 5_000
 """With rule components only, long texts are tokenised in pieces of at most this many characters:
-spaCy's tokenizer takes up to twice as long per word on a 500,000-character string as on pieces of
-50,000 (measured on 1M words, ``benchmarks/suggest_speed.py``)."""
-_BREAKS = (re.compile(r"\n[ \t\r]*\n"), re.compile(r"\n"), re.compile(r"\s"))
+spaCy's tokenizer takes longer per word the longer the string, about 1.6x as long in pieces of 50,000
+characters as in pieces of 5,000 (CPU time, 1M words of ``benchmarks/suggest_speed.py``; smaller
+pieces gain nothing more)."""
+FORK_CHARS = 1_000_000
+"""A text this long is worth a child process tokenising about half of it (see ``pipe_texts``)."""
+_BREAKS = (re.compile(r"\n[ \t\r]*\n(?=\S)"), re.compile(r"\n(?=\S)"), re.compile(r"\s(?=\S)"))
+"""Where a piece may end: at the end of a run of white space (a piece ending inside one, say between
+two of three line breaks, is tokenised differently from the whole text)."""
 OUR_COMPONENTS = ("realist_sentences", "realist_lemmatizer", "realist_quotes", "realist_cues")
 
 _lock = threading.Lock()
@@ -103,7 +108,8 @@ def pipeline_name(nlp: Language) -> str:
 
 def chunk_bounds(text: str, size: int) -> list[tuple[int, int]]:
     """``[start, end)`` pieces of at most ``size`` characters covering the text, cut after the last
-    paragraph break in each piece (else line break, else space; else exactly at ``size``)."""
+    paragraph break in each piece (else line break, else space; else exactly at ``size``) that ends a
+    run of white space, so the pieces' tokens are those of the whole text."""
     bounds, start = [], 0
     while len(text) - start > size:
         end = start + size
@@ -124,18 +130,25 @@ def rules_only(nlp: Language) -> bool:
 
 
 def pipe_texts(
-    nlp: Language, texts: Iterable[str], batch_size: int = 16, size: int = CHUNK_CHARS
+    nlp: Language,
+    texts: Iterable[str],
+    batch_size: int = 16,
+    size: int = CHUNK_CHARS,
+    processes: int = 1,
 ) -> Iterator[Doc]:
     """One processed Doc per text, as ``nlp.pipe`` gives, for texts of any length, with character
     offsets unchanged. With rule components only, a text longer than ``TOKENIZE_CHARS`` (or ``size``)
     is tokenised in pieces (see ``chunk_bounds``) whose tokens are joined into one Doc that the
     components then process whole; a pipeline with statistical components processes each piece of
     ``size`` characters and the Docs are joined after (``Doc.from_docs``, which walks every token
-    in Python)."""
+    in Python). With ``processes`` of 2 or more (for a command, never inside a threaded server: it
+    forks), a text of at least ``FORK_CHARS`` has every other run of pieces tokenised in a child
+    process meanwhile, when the machine has a spare CPU (``forked.parallel_token_arrays``); the Doc is
+    the same."""
     size = min(size, nlp.max_length)
     if rules_only(nlp):
         piece = min(size, TOKENIZE_CHARS)
-        docs = (tokenized(nlp, text, piece) if len(text) > piece else text for text in texts)
+        docs = (tokenized(nlp, text, piece, processes) if len(text) > piece else text for text in texts)
         yield from nlp.pipe(docs, batch_size=batch_size)
         return
 
@@ -153,12 +166,15 @@ def pipe_texts(
             parts = []
 
 
-def tokenized(nlp: Language, text: str, size: int) -> Doc:
+def tokenized(nlp: Language, text: str, size: int, processes: int = 1) -> Doc:
     """The text tokenised piece by piece and the tokens joined into one unprocessed Doc, built from
-    the pieces' word ids and trailing spaces (no Python loop over tokens)."""
-    parts = [nlp.make_doc(text[start:end]) for start, end in chunk_bounds(text, size)]
-    words = np.concatenate([part.to_array(ORTH) for part in parts])
-    spaces = np.concatenate([part.to_array(SPACY) for part in parts]).astype(bool)
+    the pieces' word ids and trailing spaces (no Python loop over tokens); see ``pipe_texts`` for
+    ``processes``."""
+    bounds = chunk_bounds(text, size)
+    if processes > 1 and len(text) >= FORK_CHARS and spare_cpus():
+        words, spaces = parallel_token_arrays(nlp, text, bounds)
+    else:
+        words, spaces = token_arrays(nlp, text, bounds)
     doc = Doc(nlp.vocab, words=words.tolist(), spaces=spaces.tolist())
     doc.user_data[TEXT_KEY] = text
     return doc

@@ -162,6 +162,14 @@ def group_max(values: np.ndarray, groups: list[list[int]]) -> np.ndarray:
 def choose_codes(fits: np.ndarray, kinds: np.ndarray, most: int, least: float) -> list[list[int]]:
     """For each row of code scores: the best code of each kind, then the best others, up to
     ``most`` codes scoring at least ``least``, best first."""
+    return [[code for code, _fit in row] for row in scored_codes(fits, kinds, most, least)]
+
+
+def scored_codes(
+    fits: np.ndarray, kinds: np.ndarray, most: int, least: float
+) -> list[list[tuple[int, float]]]:
+    """``choose_codes`` with each chosen code's score: only the candidates' scores (the best of each
+    kind and the ``most`` best) leave numpy, not whole rows."""
     if not fits.shape[1]:
         return [[] for _ in range(len(fits))]
     best = [
@@ -170,9 +178,11 @@ def choose_codes(fits: np.ndarray, kinds: np.ndarray, most: int, least: float) -
         if (kinds == kind).any()
     ]
     top = np.argsort(-fits, axis=1, kind="stable")[:, :most]
+    candidates = np.column_stack([*best, top])
+    values = np.take_along_axis(fits, candidates, axis=1)
     out = []
-    best_rows = np.column_stack(best).tolist() if best else [[] for _ in range(len(fits))]
-    for ranked, bests, fit in zip(top.tolist(), best_rows, fits.tolist(), strict=True):
-        picked = [c for c in dict.fromkeys(bests + ranked) if fit[c] >= least]
-        out.append(sorted(picked[:most], key=lambda c: -fit[c]))
+    for ranked, scores in zip(candidates.tolist(), values.tolist(), strict=True):
+        fit = dict(zip(ranked, scores, strict=True))
+        picked = [c for c in dict.fromkeys(ranked) if fit[c] >= least]
+        out.append([(c, fit[c]) for c in sorted(picked[:most], key=lambda c: -fit[c])])
     return out

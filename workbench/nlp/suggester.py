@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -57,8 +58,10 @@ class Suggester:
         model: Model | None = None,
         min_score: float = 0.05,
         index: CodebookIndex | None = None,
+        processes: int = 1,
     ) -> None:
         self.nlp = nlp
+        self.processes = processes  # 2: a command may tokenise long texts in two processes (pipe_texts)
         self.index = index if index is not None else CodebookIndex(nlp, codes)
         self.model = model
         self.min_score = min_score
@@ -70,11 +73,11 @@ class Suggester:
 
     def with_model(self, model: Model | None) -> Suggester:
         """The same pipeline and codebook with another trained model (or none)."""
-        return Suggester(self.nlp, [], model, self.min_score, self.index)
+        return Suggester(self.nlp, [], model, self.min_score, self.index, self.processes)
 
     def analyse(self, texts: Iterable[str], batch_size: int = 16) -> Iterator[DocFeatures]:
         """Features of each text, streamed through ``nlp.pipe`` (long texts in pieces: ``pipe_texts``)."""
-        for doc in pipe_texts(self.nlp, texts, batch_size):
+        for doc in pipe_texts(self.nlp, texts, batch_size, processes=self.processes):
             yield analyse(doc, self.index)
 
     def scores(self, features: DocFeatures) -> UnitScores:
@@ -94,8 +97,15 @@ class Suggester:
     def from_features(self, features: DocFeatures, top: int | None = None) -> list[SpanSuggestion]:
         """Ranked suggestions from analysed features (per-span figures taken from arrays computed once
         for all chosen spans, so a document of 1M words costs no per-span numpy calls)."""
+        ranked = self.ranked(features, top)
+        return ranked.build(range(len(ranked)))
+
+    def ranked(self, features: DocFeatures, top: int | None = None) -> Ranked:
+        """The chosen spans of a document, best first, with their figures as arrays (``Ranked.build``
+        makes the suggestions of any rows of it, so a caller may build them in parts)."""
         if not features.size:
-            return []
+            empty = UnitScores(np.zeros(0), np.zeros((0, len(KINDS))), np.zeros((0, len(self.index.codes))))
+            return Ranked(features, self.index, empty, [], np.zeros(0, dtype=np.int64), [], [], [], [])
         scores = self.scores(features)
         groups = _groups(features)
         relevance = scoring.group_max(scores.relevance, groups)
@@ -104,27 +114,60 @@ class Suggester:
         chosen = order[:top] if top is not None else order
         labels = scoring.group_max(scores.labels, groups)[chosen].tolist()
         fits = scoring.group_max(scores.codes, groups)[chosen]
-        picks = scoring.choose_codes(fits, self.index.kinds, MAX_CODES, MIN_CODE_SCORE)
+        picks = scoring.scored_codes(fits, self.index.kinds, MAX_CODES, MIN_CODE_SCORE)
         hints = _hints(features, scores, groups, chosen, len(self.index.codes))
-        fit_rows, scores_of = fits.tolist(), relevance[chosen].tolist()
+        features.cue_texts([])  # fill the caches ``explain`` reads, once (before any fork)
+        features.codes_matched([])
+        return Ranked(
+            features,
+            self.index,
+            scores,
+            groups,
+            chosen,
+            labels,
+            picks,
+            relevance[chosen].tolist(),
+            hints,
+        )
+
+
+@dataclass
+class Ranked:
+    """A document's chosen spans (``chosen``: group numbers, best first) and their per-span figures."""
+
+    features: DocFeatures
+    index: CodebookIndex
+    unit_scores: UnitScores
+    groups: list[list[int]]
+    chosen: np.ndarray
+    labels: list[list[float]]
+    picks: list[list[tuple[int, float]]]  # the codes proposed (column, score), best first
+    scores: list[float]
+    hints: list[tuple[float, int, int]]
+
+    def __len__(self) -> int:
+        return len(self.chosen)
+
+    def build(self, rows: range) -> list[SpanSuggestion]:
+        """The suggestions of the given rows (ranks), in order."""
+        features, groups, codes = self.features, self.groups, self.index.codes
+        chosen = self.chosen.tolist()
         out = []
-        for row, i in enumerate(chosen.tolist()):
-            start, end = features.units[groups[i][0]].start, features.units[groups[i][-1]].end
-            fit = fit_rows[row]
-            codes = tuple(
-                CodeScore(p.name, p.kind, clamp(fit[c]), p.key)
-                for c in picks[row]
-                for p in (self.index.codes[c],)
-            )
+        for row in rows:
+            group = groups[chosen[row]]
+            start, end = features.units[group[0]].start, features.units[group[-1]].end
             out.append(
                 SpanSuggestion(
                     start,
                     end,
                     features.text[start:end],
-                    clamp(scores_of[row]),
-                    dict(zip(KINDS, (clamp(v) for v in labels[row]), strict=True)),
-                    codes,
-                    tuple(explain(features, scores, groups[i], self.index, hints[row])),
+                    clamp(self.scores[row]),
+                    dict(zip(KINDS, (clamp(v) for v in self.labels[row]), strict=True)),
+                    tuple(
+                        CodeScore(codes[c].name, codes[c].kind, clamp(fit), codes[c].key)
+                        for c, fit in self.picks[row]
+                    ),
+                    tuple(explain(features, self.unit_scores, group, self.index, self.hints[row])),
                 )
             )
         return out

@@ -1,0 +1,99 @@
+"""A long text tokenised in pieces, or half in a forked child, and suggestions built in parts: the
+same tokens and the same suggestions as doing it all at once."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from spacy.attrs import IDX, LEMMA, ORTH, SENT_START
+
+from workbench.domain.codebook import parse_codebook
+from workbench.importers.sample_corpus import SAMPLE_CORPUS, read_yaml
+from workbench.nlp import forked, pipeline, scoring
+from workbench.nlp.codebook import profiles_from_specs
+from workbench.nlp.suggester import Suggester
+
+# runs of white space of every kind where pieces could be cut: three line breaks, spaces after a
+# blank line, spaces before one, a tab between words
+AWKWARD = (
+    "Peer workers said “it felt like being believed” and so staff noticed a change.\n\n\n"
+    "  Because of the groups, members felt safe   \n\nThey returned\tweekly. "
+)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return pipeline.blank_pipeline()
+
+
+def test_a_text_tokenised_in_small_pieces_has_the_tokens_of_the_whole_text(nlp):
+    text = AWKWARD * 40
+    whole = nlp.make_doc(text).to_array(ORTH)
+    for size in (60, 97, 150, 1000):
+        bounds = pipeline.chunk_bounds(text, size)
+        words, _spaces = forked.token_arrays(nlp, text, bounds)
+        assert words.tolist() == whole.tolist(), size
+        assert all(text[end - 1].isspace() and not text[end].isspace() for _start, end in bounds[:-1])
+
+
+def test_pieces_tokenised_in_a_child_process_give_the_same_tokens_with_words_new_to_the_parent():
+    nlp = pipeline.blank_pipeline()
+    unseen = " ".join(f"zorbified{i}quux" for i in range(300))  # words new to the parent's vocabulary
+    text = AWKWARD * 30 + unseen
+    bounds = pipeline.chunk_bounds(text, 500)
+    words, spaces = forked.parallel_token_arrays(nlp, text, bounds, block=1)  # the child: every other piece
+    whole = pipeline.blank_pipeline().make_doc(text)
+    assert [nlp.vocab.strings[int(word)] for word in words] == [token.text for token in whole]
+    assert spaces.tolist() == [bool(token.whitespace_) for token in whole]
+
+
+def test_pipe_texts_in_two_processes_gives_the_doc_of_the_whole_text(nlp, monkeypatch):
+    monkeypatch.setattr(pipeline, "FORK_CHARS", 1000)
+    text = AWKWARD * 60
+    (whole,) = nlp.pipe([text])
+    (doc,) = pipeline.pipe_texts(nlp, [text], size=400, processes=2)
+    attrs = [IDX, LEMMA, SENT_START]
+    assert doc.text == text and (doc.to_array(attrs) == whole.to_array(attrs)).all()
+    assert (doc._.realist_cues == whole._.realist_cues).all()
+
+
+def test_work_done_in_halves_gives_the_bytes_of_the_whole_in_order():
+    def work(rows: range) -> bytes:
+        return "".join(f"{row}\n" for row in rows).encode()
+
+    assert forked.in_halves(11, work, parallel=True) == work(range(11))
+    assert forked.in_halves(1, work, parallel=True) == b"0\n"
+    assert forked.in_halves(0, work, parallel=True) == b""
+
+
+def test_a_failing_child_gives_none_so_the_parent_does_the_work_itself():
+    def fails() -> list[bytes]:
+        raise RuntimeError("the child's work failed")
+
+    assert forked.in_child(fails, 1)() is None
+    assert forked.in_child(lambda: [b"done", b""], 2)() == [b"done", b""]
+
+
+def test_suggestions_built_in_parts_are_those_built_at_once():
+    specs = parse_codebook(read_yaml(SAMPLE_CORPUS / "codebook.yaml"))
+    suggester = Suggester(pipeline.get_pipeline(), profiles_from_specs(specs))
+    text = (SAMPLE_CORPUS / "studies" / "s01_acute_ward.txt").read_text(encoding="utf-8")
+    features = next(suggester.analyse([text]))
+    ranked = suggester.ranked(features)
+    half = len(ranked) // 2
+    assert len(ranked) > 10
+    assert ranked.build(range(half)) + ranked.build(range(half, len(ranked))) == suggester.from_features(
+        features
+    )
+    assert suggester.ranked(features, top=3).build(range(3)) == suggester.from_features(features, 3)
+    assert np.array_equal(ranked.chosen[:3], suggester.ranked(features, top=3).chosen)
+
+
+def test_the_codes_chosen_for_a_span_carry_their_own_scores_best_first():
+    fits = np.array([[0.9, 0.1, 0.5, 0.02], [0.3, 0.8, 0.04, 0.6]])
+    kinds = np.array(["context", "mechanism", "outcome", "outcome"])
+    assert scoring.scored_codes(fits, kinds, 3, 0.05) == [
+        [(0, 0.9), (2, 0.5), (1, 0.1)],
+        [(1, 0.8), (3, 0.6), (0, 0.3)],
+    ]
+    assert scoring.choose_codes(fits, kinds, 3, 0.05) == [[0, 2, 1], [1, 3, 0]]
