@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from workbench.services import projects
 from workbench.services.errors import Conflict, Invalid, NotFound, PermissionDenied
-from workbench.ui import widgets
+from workbench.ui import permissions, widgets
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted(p.stem for p in (ROOT / "workbench/ui/pages").glob("*.py") if p.stem != "__init__")
@@ -24,6 +24,7 @@ def test_every_page_shows_a_service_error_as_its_message_without_a_traceback(kin
     # every page lists the user's projects first (the sidebar picker); make that service fail
     monkeypatch.setattr(projects, "list_projects", failing)
     monkeypatch.setattr(widgets, "list_projects", failing)
+    monkeypatch.setattr(permissions, "take_projects", lambda: None)  # the picker reads them itself
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", f"sqlite:///{tmp_path / 'errors.db'}")
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
@@ -41,6 +42,7 @@ def test_an_unexpected_failure_shows_a_plain_notice_and_no_server_path(tmp_path,
 
     monkeypatch.setattr(projects, "list_projects", broken)
     monkeypatch.setattr(widgets, "list_projects", broken)
+    monkeypatch.setattr(permissions, "take_projects", lambda: None)
     monkeypatch.setenv("WORKBENCH_DEBUG", "0")  # as served to reviewers
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", f"sqlite:///{tmp_path / 'errors.db'}")
     monkeypatch.chdir(ROOT)

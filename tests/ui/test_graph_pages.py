@@ -6,6 +6,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import DEMO_OWNER
+from workbench.domain.overview import study_code_matrix
+from workbench.domain.tables import TABLES, build_table
 from workbench.services import evidence
 from workbench.services.figures import programme
 from workbench.store.db import Store
@@ -157,3 +159,32 @@ def test_only_the_open_tab_of_the_graphs_page_is_drawn(app):
     at = _graphs(app, "Study × code")
     keys = [s.key for s in at.selectbox]
     assert "drill_study_code" in keys and "graph_context" not in keys
+
+
+def test_the_study_code_tab_opened_after_the_infographics_counts_every_coding(app, demo_url):
+    at = _graphs(app)  # the infographic tab reads only the codings behind configurations
+    assert not at.exception
+    at.session_state["graphs_tab"] = "Study × code"
+    at.run()
+    assert not at.exception
+    store = Store.open(demo_url)
+    matrix = study_code_matrix(programme(store, USER, 1))
+    store.dispose()
+    rows, columns = dict(matrix.rows), dict(matrix.columns)
+    expected = [f"{rows[c.row]} × {columns[c.column]} ({c.value} excerpt{'' if c.value == 1 else 's'})"
+                for c in matrix.cells]  # fmt: skip
+    assert sorted(at.selectbox(key="drill_study_code").options) == sorted(expected)
+
+
+def test_the_export_tables_built_after_the_configurations_table_use_every_coding(app, demo_url):
+    at = app.switch_page("workbench/ui/pages/export.py").run()  # the configurations table: a light read
+    store = Store.open(demo_url)
+    data = programme(store, USER, 1)
+    store.dispose()
+    for name in TABLES:
+        at.selectbox(key="export_table").set_value(name).run()
+        assert not at.exception
+        table = build_table(data, name)
+        assert any(c.value.startswith(f"{table.title}: {len(table.rows)} rows.") for c in at.caption)
+        shown = at.dataframe[0].value  # the first page of the preview
+        assert list(shown[table.columns[0]]) == [row[0] for row in table.rows[: len(shown)]]

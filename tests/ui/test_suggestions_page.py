@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import DEMO_OWNER
 from workbench.services import suggestion_jobs
 from workbench.services.studies import list_studies
+from workbench.services.suggestions import reject_suggestion, suggestion_queue
 from workbench.store.db import Store
 from workbench.store.enums import CodingOrigin, Decision
 from workbench.store.models import Coding, SuggestionDecision
@@ -52,6 +53,13 @@ def test_the_page_names_the_pipeline_and_lists_suggestions_best_first(page):
     headers = [m.value for m in page.markdown if "· score **" in m.value]
     scores = [float(h.split("score **")[1].split("**")[0]) for h in headers]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_the_model_tab_drawn_only_when_opened_says_there_is_no_model_yet(page):
+    assert not any("No trained model yet" in i.value for i in page.info)  # the Queue tab is open
+    page.session_state["suggestions_tab"] = "Model"
+    page.run()
+    assert not page.exception
     assert "No trained model yet" in page.info[0].value
 
 
@@ -89,6 +97,8 @@ def test_the_study_filter_keeps_the_queue_to_the_chosen_study(page, store):
 
 
 def test_retrain_trains_a_model_and_the_page_then_shows_its_held_out_figures(page, store):
+    page.session_state["suggestions_tab"] = "Model"  # only the open tab is drawn
+    page.run()
     page.button(key="retrain").click().run()
     assert not page.exception
     job = suggestion_jobs.training_job(store, 1)
@@ -99,3 +109,14 @@ def test_retrain_trains_a_model_and_the_page_then_shows_its_held_out_figures(pag
     assert list(table["Kind"]) == ["context", "mechanism", "outcome"]
     assert table["Precision"].between(0, 1).all() and table["Recall"].between(0, 1).all()
     assert page.success[0].value.startswith("Model version 1 trained in")
+
+
+def test_a_suggestion_rejected_in_another_session_leaves_the_queue_on_the_next_run(page, store):
+    first = cards(page)[0]
+    page.run()  # a rerun with nothing changed keeps the queue it read
+    assert cards(page)[0] == first
+    top = suggestion_queue(store, USER, 1, limit=1)[0]
+    reject_suggestion(store, USER, top.document_id, top.start, top.end, "read elsewhere")
+    page.run()
+    assert not page.exception
+    assert first not in cards(page)

@@ -347,7 +347,11 @@ def _place_label(line: Line, strokes: list[_Stroke], taken: list[Rect], obstacle
         blocked.append((x, y, rect, crossing))
     best: tuple[float, Rect] | None = None
     for x, y, rect, crossing in blocked:
-        clearance = min(o.distance(x, y) - o.half for o in crossing)
+        clearance = math.inf
+        for o in crossing:  # the min over the lines, left as soon as the spot cannot beat the best one
+            clearance = min(clearance, o.distance(x, y) - o.half)
+            if best is not None and clearance <= best[0]:
+                break
         if best is None or clearance > best[0]:
             best = (clearance, rect)
     if best is not None:

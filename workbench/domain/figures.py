@@ -236,6 +236,8 @@ class Selection:
 
 def apply_selection(data: ProgrammeData, selection: Selection) -> ProgrammeData:
     """The programme with only the evidence, codings and configurations the selection keeps."""
+    if selection == Selection():
+        return data  # keeps everything
 
     def keep(e: Evidence) -> bool:
         return (selection.study_ids is None or e.study_id in selection.study_ids) and (

@@ -26,6 +26,7 @@ from workbench.services.visibility import visibility
 from workbench.store.db import Store
 from workbench.store.enums import AuditAction, CodingOrigin, MemoTarget
 from workbench.store.models import Code, Coding, Document, Excerpt, Memo, Study, User
+from workbench.store.queries_fingerprint import one_row
 
 __all__ = [
     "ActionKind",
@@ -143,18 +144,19 @@ def document_revision(store: Store, username: str, study_id: int) -> tuple[objec
         if study is None:
             raise NotFound(f"study {study_id} does not exist")
         require(session, study.project_id, username, Action.READ_STUDIES)
-        document_id = session.scalar(
+        document_id = (
             select(Document.id).where(Document.study_id == study_id).order_by(Document.id).limit(1)
-        )
+        ).scalar_subquery()
         excerpt_ids = select(Excerpt.id).where(Excerpt.document_id == document_id)
         rows = [
+            select(document_id),
             select(func.count(Excerpt.id), func.sum(Excerpt.id)).where(Excerpt.document_id == document_id),
             _fingerprint(Coding).where(Coding.excerpt_id.in_(excerpt_ids)),
             _fingerprint(Memo).where(Memo.target_type == MemoTarget.EXCERPT, Memo.target_id.in_(excerpt_ids)),
             _fingerprint(Code).where(Code.project_id == study.project_id),
         ]
-        values = [str(v) for query in rows for v in session.execute(query).one()]
-        return (study.id, study.version_id, document_id, *values)
+        first, *values = one_row(session, rows)  # one statement
+        return (study.id, study.version_id, first, *(str(v) for v in values))
 
 
 def _fingerprint(model: type[Coding] | type[Memo] | type[Code]) -> Select[int, int, int, datetime]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, func, select, true
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from workbench.domain.appraisal import casp_summary
@@ -24,6 +24,7 @@ from workbench.domain.studies import short_citation
 from workbench.services.access import Action, require
 from workbench.services.errors import NotFound
 from workbench.services.evidence_source import evidence_codings_clause
+from workbench.services.gc_pause import gc_paused
 from workbench.services.visibility import codings_visible_to
 from workbench.store.db import Store
 from workbench.store.models import (
@@ -35,11 +36,14 @@ from workbench.store.models import (
     Document,
     ElementEvidence,
     Excerpt,
+    Membership,
     ProgrammeTheoryVersion,
     Project,
     Study,
+    StudyAssignment,
     User,
 )
+from workbench.store.queries_fingerprint import one_row
 
 
 @dataclass(frozen=True)
@@ -88,14 +92,18 @@ def filter_options(store: Store, username: str, project_id: int) -> FilterOption
     """The disciplines, countries, ratings, reviewers, versions and statuses found in the project."""
     with store.transaction() as session:
         require(session, project_id, username, Action.READ_THEORY)
-        studies = session.scalars(select(Study).where(Study.project_id == project_id)).all()
-        reviewers = session.scalars(
-            select(User.username)
-            .join(Coding, Coding.coder_id == User.id)
-            .join(Code, Coding.code_id == Code.id)
-            .where(Code.project_id == project_id)
-            .distinct()
+        studies = session.execute(
+            select(Study.discipline, Study.country, Study.relevance, Study.rigour).where(
+                Study.project_id == project_id
+            )
         ).all()
+        coded = (
+            select(Coding.id)
+            .join(Code, Coding.code_id == Code.id)
+            .where(Coding.coder_id == User.id, Code.project_id == project_id)
+        )
+        # per user, one index lookup: a DISTINCT over the join reads every coding (50 ms on 40,000)
+        reviewers = session.scalars(select(User.username).where(coded.exists())).all()
         versions = session.execute(
             select(ProgrammeTheoryVersion.id, ProgrammeTheoryVersion.name)
             .where(ProgrammeTheoryVersion.project_id == project_id)
@@ -136,9 +144,15 @@ def _study_ref(study: Study) -> StudyRef:
 
 
 def _codings(
-    session: Session, project_id: int, citations: dict[int, str], visible: ColumnElement[bool]
+    session: Session,
+    project_id: int,
+    citations: dict[int, str],
+    visible: ColumnElement[bool],
+    every: bool = True,
 ) -> dict[int, Evidence]:
-    rows = session.execute(
+    """The visible codings of the project as evidence by coding id: ``every`` one, or only those that
+    support a configuration element (a quarter of them in the large demo)."""
+    query = (
         select(
             Coding.id, Excerpt.id, Coding.code_id, Document.study_id, Excerpt.page, Excerpt.start,
             Excerpt.text, User.username,
@@ -149,7 +163,18 @@ def _codings(
         .join(User, Coding.coder_id == User.id)
         .where(Code.project_id == project_id, evidence_codings_clause(session, project_id), visible)
         .order_by(Coding.id)
-    ).all()  # fmt: skip
+    )  # fmt: skip
+    if not every:  # a join, not IN: PostgreSQL plans IN (...) as a loop over every code when unsure
+        supporting = (
+            select(ElementEvidence.coding_id)
+            .join(ConfigurationElement, ConfigurationElement.id == ElementEvidence.element_id)
+            .join(Configuration, Configuration.id == ConfigurationElement.configuration_id)
+            .where(Configuration.project_id == project_id)
+            .distinct()
+            .subquery()
+        )
+        query = query.join(supporting, supporting.c.coding_id == Coding.id)
+    rows = session.execute(query).all()
     return {
         cid: Evidence(cid, xid, code, study, citations[study], page, start, text, coder)
         for cid, xid, code, study, page, start, text, coder in rows
@@ -178,14 +203,17 @@ def _configurations(
         .join(ConfigurationElement)
         .join(Configuration)
         .where(Configuration.project_id == project_id)
+        .order_by(ElementEvidence.element_id, ElementEvidence.coding_id)  # each element's by coding
     ):
-        if coding_id in codings:
-            support.setdefault(element_id, []).append(codings[coding_id])
+        found = codings.get(coding_id)
+        if found is not None:
+            support.setdefault(element_id, []).append(found)
     by_config: dict[int, list[ConfigElement]] = {}
     roles = list(ElementRole)
     for element_id, config_id, code_id, role in elements:
-        found = sorted(support.get(element_id, []), key=lambda e: e.coding_id)
-        by_config.setdefault(config_id, []).append(ConfigElement(role, code_id, tuple(found)))
+        by_config.setdefault(config_id, []).append(
+            ConfigElement(role, code_id, tuple(support.get(element_id, ())))
+        )
     out = []
     for cid, label, statement, status, nested in configs:
         parts = tuple(sorted(by_config.get(cid, []), key=lambda e: roles.index(e.role)))
@@ -193,12 +221,13 @@ def _configurations(
     return out
 
 
-def _selection(session: Session, project_id: int, studies: list[Study], filters: FigureFilters) -> Selection:
-    def matches(study: Study) -> bool:
+def _selection(
+    session: Session, project_id: int, studies: tuple[StudyRef, ...], filters: FigureFilters
+) -> Selection:
+    def matches(study: StudyRef) -> bool:
         checks = [
             (filters.disciplines, study.discipline), (filters.countries, study.country),
-            (filters.relevance, study.relevance.value if study.relevance else ""),
-            (filters.rigour, study.rigour.value if study.rigour else ""),
+            (filters.relevance, study.relevance), (filters.rigour, study.rigour),
         ]  # fmt: skip
         return all(not wanted or value in wanted for wanted, value in checks)
 
@@ -225,48 +254,58 @@ def programme_revision(
     is still current. ``action`` is what the caller may do (reading theory, or studies)."""
     with store.transaction() as session:
         user = require(session, project_id, username, action)
-        in_codes = Code.project_id == project_id
-        in_configs = Configuration.project_id == project_id
-        element_ids = select(ConfigurationElement.id).join(Configuration).where(in_configs)
-        config_ids = select(Configuration.id).where(in_configs)
-
-        def edited(model: type[Study] | type[Code] | type[Configuration] | type[Coding]) -> list[Any]:
-            return [
-                func.count(model.id),
-                func.sum(model.id),
-                func.sum(model.version_id),
-                func.max(model.updated_at),
-            ]
-
-        parts = [
-            select(Project.version_id, Project.blind_coding, Project.consensus_only).where(
-                Project.id == project_id
-            ),
-            select(*edited(Study), func.count(Study.released_at), func.max(Study.released_at)).where(
-                Study.project_id == project_id
-            ),
-            select(*edited(Code)).where(in_codes),
-            select(*edited(Coding)).join(Code, Code.id == Coding.code_id).where(in_codes),
-            select(*edited(Configuration)).where(in_configs),
-            select(func.count(ConfigurationElement.id), func.sum(ConfigurationElement.code_id)).where(
-                ConfigurationElement.configuration_id.in_(config_ids)
-            ),
-            select(func.count(ElementEvidence.id), func.sum(ElementEvidence.id)).where(
-                ElementEvidence.element_id.in_(element_ids)
-            ),
-            select(func.count(ConfigurationLink.id), func.sum(ConfigurationLink.id)).where(
-                ConfigurationLink.from_id.in_(config_ids)
-            ),
-            select(func.count(ProgrammeTheoryVersion.id), func.sum(ProgrammeTheoryVersion.id)).where(
-                ProgrammeTheoryVersion.project_id == project_id
-            ),
-        ]
-        subqueries = [query.subquery() for query in parts]  # one row each: joined, still one row
-        joined: FromClause = subqueries[0]
-        for subquery in subqueries[1:]:
-            joined = joined.join(subquery, true())
-        row = session.execute(select(*[c for sq in subqueries for c in sq.c]).select_from(joined)).one()
+        row = one_row(session, _revision_parts(project_id, user.id))
         return (user.id, *(str(v) for v in row))
+
+
+def _revision_parts(project_id: int, user_id: int) -> list[Select[*tuple[Any, ...]]]:
+    """The one-row queries of :func:`programme_revision`: the project's settings, studies (and their
+    release), codes, codings, configurations with their elements, evidence and links, versions, and
+    what decides what ``user_id`` may see (their role, the study assignments)."""
+    in_codes = Code.project_id == project_id
+    in_configs = Configuration.project_id == project_id
+    element_ids = select(ConfigurationElement.id).join(Configuration).where(in_configs)
+    config_ids = select(Configuration.id).where(in_configs)
+
+    def edited(model: type[Study] | type[Code] | type[Configuration] | type[Coding]) -> list[Any]:
+        return [
+            func.count(model.id),
+            func.sum(model.id),
+            func.sum(model.version_id),
+            func.max(model.updated_at),
+        ]
+
+    return [
+        select(Project.version_id, Project.blind_coding, Project.consensus_only)
+        .where(Project.id == project_id),
+        select(*edited(Study), func.count(Study.released_at), func.max(Study.released_at)).where(
+            Study.project_id == project_id
+        ),
+        select(*edited(Code)).where(in_codes),
+        select(*edited(Coding)).join(Code, Code.id == Coding.code_id).where(in_codes),
+        select(*edited(Configuration)).where(in_configs),
+        select(func.count(ConfigurationElement.id), func.sum(ConfigurationElement.code_id)).where(
+            ConfigurationElement.configuration_id.in_(config_ids)
+        ),
+        select(func.count(ElementEvidence.id), func.sum(ElementEvidence.id)).where(
+            ElementEvidence.element_id.in_(element_ids)
+        ),
+        select(func.count(ConfigurationLink.id), func.sum(ConfigurationLink.id)).where(
+            ConfigurationLink.from_id.in_(config_ids)
+        ),
+        select(func.count(ProgrammeTheoryVersion.id), func.sum(ProgrammeTheoryVersion.id)).where(
+            ProgrammeTheoryVersion.project_id == project_id
+        ),
+        select(  # the viewer's role (what blind coding hides from them)
+            select(Membership.role)
+            .where(Membership.project_id == project_id, Membership.user_id == user_id)
+            .scalar_subquery()
+        ),
+        select(
+            func.count(StudyAssignment.id), func.sum(StudyAssignment.id), func.sum(StudyAssignment.user_id),
+            func.count(StudyAssignment.done_at),
+        ).where(StudyAssignment.project_id == project_id),
+    ]  # fmt: skip
 
 
 def programme(
@@ -275,37 +314,55 @@ def programme(
     project_id: int,
     filters: FigureFilters | None = None,
     action: Action = Action.READ_THEORY,
+    *,
+    codings: bool = True,
 ) -> ProgrammeData:
     """The project's codes, studies, codings, configurations and chains, with the filters applied;
-    ``action`` is what the caller does with them (reading, or exporting)."""
+    ``action`` is what the caller does with them (reading, or exporting).
+
+    With ``codings=False`` the result's ``codings`` is empty and only the codings supporting a
+    configuration element are read: everything else is the same (what the infographics, the Sankey, the
+    context × outcome matrix, the chains and the configurations table draw on). The study × code matrix
+    and the tables of codes by study, data examples and study characteristics need every coding."""
     filters = filters or FigureFilters()
-    with store.transaction() as session:
-        user = require(session, project_id, username, action)
-        studies = list(
-            session.scalars(select(Study).where(Study.project_id == project_id).order_by(Study.key))
-        )
-        codes = session.scalars(select(Code).where(Code.project_id == project_id)).all()
-        citations = {s.id: short_citation(s.authors, s.year) for s in studies}
-        codings = _codings(session, project_id, citations, codings_visible_to(session, project_id, user.id))
-        configurations = _configurations(session, project_id, codings)
-        ids = {c.id for c in configurations}
-        links = session.execute(
-            select(ConfigurationLink.from_id, ConfigurationLink.to_id).where(
-                ConfigurationLink.from_id.in_(ids)
+    with gc_paused():  # some 100,000 small objects, none in a cycle
+        with store.transaction() as session:
+            user = require(session, project_id, username, action)
+            data = _read(session, project_id, user.id, codings)
+            selection = _selection(session, project_id, data.studies, filters)
+        notes = []
+        if selection.labels is not None:
+            missing = sorted(selection.labels - {c.label for c in data.configurations})
+            if missing:
+                notes.append(f"configurations of that version deleted since: {', '.join(missing)}")
+        kept = apply_selection(data, selection)
+        return replace(kept, notes=tuple(notes))
+
+
+def _read(session: Session, project_id: int, user_id: int, every_coding: bool) -> ProgrammeData:
+    """Every code, study, visible coding (or none, see :func:`programme`), configuration and chain link
+    of the project, unfiltered."""
+    studies = session.scalars(select(Study).where(Study.project_id == project_id).order_by(Study.key)).all()
+    codes = session.execute(
+        select(Code.id, Code.name, Code.kind, Code.parent_id, Code.colour, Code.position)
+        .where(Code.project_id == project_id)
+        .order_by(Code.id)
+    )
+    citations = {s.id: short_citation(s.authors, s.year) for s in studies}
+    visible = codings_visible_to(session, project_id, user_id)
+    codings = _codings(session, project_id, citations, visible, every_coding)
+    configurations = _configurations(session, project_id, codings)
+    links = session.execute(
+        select(ConfigurationLink.from_id, ConfigurationLink.to_id).where(
+            ConfigurationLink.from_id.in_(
+                select(Configuration.id).where(Configuration.project_id == project_id)
             )
-        ).all()
-        selection = _selection(session, project_id, studies, filters)
-        data = ProgrammeData(
-            tuple(CodeRef(c.id, c.name, c.kind, c.parent_id, c.colour, c.position) for c in codes),
-            tuple(_study_ref(s) for s in studies),
-            tuple(configurations),
-            tuple(codings.values()),
-            tuple((int(a), int(b)) for a, b in links),
         )
-    notes = []
-    if selection.labels is not None:
-        missing = sorted(selection.labels - {c.label for c in configurations})
-        if missing:
-            notes.append(f"configurations of that version deleted since: {', '.join(missing)}")
-    kept = apply_selection(data, selection)
-    return replace(kept, notes=tuple(notes))
+    )
+    return ProgrammeData(
+        tuple(CodeRef(*code) for code in codes),
+        tuple(_study_ref(s) for s in studies),
+        tuple(configurations),
+        tuple(codings.values()) if every_coding else (),
+        tuple((int(a), int(b)) for a, b in links),
+    )

@@ -34,6 +34,7 @@ from workbench.store.models import (
     SuggestionModel,
     User,
 )
+from workbench.store.queries_fingerprint import one_row
 
 __all__ = [
     "ModelInfo",
@@ -210,7 +211,7 @@ def suggestion_revision(store: Store, username: str, study_id: int) -> tuple[obj
             select(func.max(SuggestionModel.version)).where(SuggestionModel.project_id == study.project_id),
         ]
         # the study's version changes with its release and assignments, which change what is "taken"
-        rows = (str(v) for query in queries for v in session.execute(query).one())
+        rows = (str(v) for v in one_row(session, queries))  # one statement
         return (study_id, study.version_id, *rows)
 
 

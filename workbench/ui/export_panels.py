@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from workbench.domain.figures import ProgrammeData, drawable_contexts
@@ -18,6 +20,7 @@ from workbench.ui.text import plain
 from workbench.ui.widgets import paged
 
 PREVIEW_ROWS = 50  # the whole of a typical table, as it will be published, before it pages
+CONFIGURATIONS_ONLY = frozenset({"configurations"})  # tables built from configurations and their evidence
 FORMAT_NAMES = {
     "docx": "Word (.docx)",
     "xlsx": "Excel (.xlsx)",
@@ -28,13 +31,15 @@ FORMAT_NAMES = {
 
 
 def tables_panel(
-    data: ProgrammeData, project: str, revision: tuple[object, ...], filters: FigureFilters
+    read: Callable[[bool], ProgrammeData], project: str, revision: tuple[object, ...], filters: FigureFilters
 ) -> None:
     """Choose a table and a format; preview the rows and download the file (written when clicked).
-    The table is built again only when the project's ``revision``, the ``filters`` or the choice changed."""
+    The table is built again only when the project's ``revision``, the ``filters`` or the choice changed;
+    ``read(every)`` gives the programme, with every coding or (false) those behind configurations."""
     left, right = st.columns([2, 1])
     name = left.selectbox("Table", TABLES, key="export_table")
     fmt = right.selectbox("Format", TABLE_FORMATS, format_func=FORMAT_NAMES.__getitem__, key="export_format")
+    data = read(name not in CONFIGURATIONS_ONLY)
     table = cached("export_table", (filters, name), revision, lambda: build_table(data, name))
     st.caption(f"{table.title}: {len(table.rows)} rows. {table.note}")
     shown = paged(table.rows, f"export_{name}", PREVIEW_ROWS, noun="rows")

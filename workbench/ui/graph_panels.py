@@ -14,6 +14,8 @@ from workbench.ui.text import plain
 
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 LISTED_CONFIGURATIONS = 20  # configuration labels named under an infographic; the rest are counted
+# the tabs drawn from configurations and their evidence alone (figures.programme(codings=False) suffices)
+CONFIGURATIONS_ONLY = frozenset({"Context infographics", "Sankey", "Context × outcome", "Chains"})
 
 
 def _names(data: ProgrammeData) -> dict[int, str]:

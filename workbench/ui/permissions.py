@@ -6,16 +6,27 @@ import streamlit as st
 
 from workbench.services import members
 from workbench.services.access import Action
-from workbench.services.projects import list_projects
+from workbench.services.projects import ProjectSummary, list_projects
 from workbench.ui import resources, state
 
 _KEY = "_workbench_allowed_actions"  # (username, project id, actions), refreshed by every run's refresh()
+_PROJECTS = "_workbench_projects_this_run"  # (username, projects) read by refresh(), taken by the picker
+
+
+def take_projects() -> list[ProjectSummary] | None:
+    """The user's projects as this run's :func:`refresh` read them (None once taken, or for another
+    user): the project picker takes them instead of reading them again."""
+    found = st.session_state.pop(_PROJECTS, None)
+    if isinstance(found, tuple) and found[0] == resources.username():
+        return list(found[1])
+    return None
 
 
 def _project_id() -> int | None:
     """The current project, or the one the project picker will choose (the first), if any."""
-    current = state.PROJECT.get()
-    projects = list_projects(resources.store(), resources.username())
+    current, user = state.PROJECT.get(), resources.username()
+    projects = list_projects(resources.store(), user)
+    st.session_state[_PROJECTS] = (user, tuple(projects))
     ids = [p.id for p in projects]
     if current in ids:
         return current

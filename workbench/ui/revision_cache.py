@@ -9,6 +9,7 @@ import streamlit as st
 
 from workbench.services.access import Action
 from workbench.services.figures import programme_revision
+from workbench.services.gc_pause import gc_paused
 from workbench.ui import resources
 
 T = TypeVar("T")
@@ -29,6 +30,7 @@ def cached(name: str, key: object, fingerprint: tuple[object, ...], read: Callab
     found = st.session_state.get(slot)
     if isinstance(found, tuple) and len(found) == 2 and found[0] == (fingerprint, key):
         return cast(T, found[1])
-    value = read()
+    with gc_paused():  # a page's reads build tens of thousands of small objects (services/gc_pause.py)
+        value = read()
     st.session_state[slot] = ((fingerprint, key), value)
     return value

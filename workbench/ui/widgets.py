@@ -8,12 +8,14 @@ from typing import TypeVar
 import streamlit as st
 
 from workbench.services.projects import ProjectSummary, list_projects
-from workbench.ui import navigation, resources, state
+from workbench.ui import navigation, permissions, resources, state
 from workbench.ui.errors import reported
 
 
 def project_picker(projects: list[ProjectSummary] | None = None) -> ProjectSummary | None:
     """Sidebar choice of the current project; returns it, or None when the user has none."""
+    if projects is None:  # read by this run's navigation (permissions.refresh), else read now
+        projects = permissions.take_projects()
     if projects is None:
         projects = list_projects(resources.store(), resources.username())
     if not projects:

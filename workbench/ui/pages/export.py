@@ -27,10 +27,14 @@ revision = revision_cache.revision(project.id, Action.EXPORT)
 filters = figure_filters(project.id, "export", revision)
 
 
-def read() -> ProgrammeData:
-    """The filtered programme the tables and figures show, with its notes."""
+def read(every: bool = True) -> ProgrammeData:
+    """The filtered programme the tables and figures show, with its notes; with every coding, or only
+    those supporting configurations (``figures.programme(codings=False)``), for what draws no others."""
     data = revision_cache.cached(
-        "export_data", filters, revision, lambda: programme(store, user, project.id, filters)
+        "export_data" if every else "export_configurations",
+        filters,
+        revision,
+        lambda: programme(store, user, project.id, filters, codings=every),
     )
     for note in data.notes:
         st.warning(plain(note))
@@ -38,8 +42,8 @@ def read() -> ProgrammeData:
 
 
 TABS: dict[str, Callable[[], None]] = {
-    "Tables": lambda: panels.tables_panel(read(), project.name, revision, filters),
-    "Figures": lambda: panels.figures_panel(read(), project.name, revision, filters),
+    "Tables": lambda: panels.tables_panel(read, project.name, revision, filters),
+    "Figures": lambda: panels.figures_panel(read(every=False), project.name, revision, filters),
     "Publication bundle": lambda: panels.bundle_panel(project.id, project.name, filters),
     "REFI-QDA": lambda: exchange_panel(project.id, project.name),
 }

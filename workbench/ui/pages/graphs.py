@@ -20,8 +20,14 @@ store, user = resources.store(), resources.username()
 # codings take seconds to read and count, a rerun (a click on a chart, a toggle) must not
 revision = revision_cache.revision(project.id)
 filters = figure_filters(project.id, "graphs", revision)
+# the tabs but Study × code draw configurations, whose evidence is a quarter of the codings: while one of
+# them is open, only those codings are read (the tab's value is in session state before it is drawn)
+every = (st.session_state.get(TAB) or "Context infographics") not in panels.CONFIGURATIONS_ONLY
 data = revision_cache.cached(
-    "graphs_data", filters, revision, lambda: programme(store, user, project.id, filters)
+    "graphs_data" if every else "graphs_configurations",
+    filters,
+    revision,
+    lambda: programme(store, user, project.id, filters, codings=every),
 )
 for note in data.notes:
     st.warning(plain(note))
