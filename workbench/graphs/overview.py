@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from workbench.domain.configurations import ElementRole
-from workbench.domain.figures import Node, ProgrammeData
+from workbench.domain.figures import ProgrammeData
 from workbench.domain.overview import (
     Matrix,
     Sankey,
@@ -18,23 +16,25 @@ from workbench.domain.overview import (
     study_code_matrix,
 )
 from workbench.domain.print_geometry import PRINT_CM
+from workbench.domain.sankey_layout import (
+    COLUMN_X,
+    SANKEY_FONT_PX,
+    SANKEY_WIDTH,
+    TITLE,
+    label_lines,
+    sankey_height,
+)
 from workbench.graphs.chains import chains_figure
 from workbench.graphs.style import FONT, alpha, citations, safe
 
 LINK_HOVER = "%{source.label} → %{target.label}<br>%{value} studies: %{customdata}<extra></extra>"
-COLUMN_X = {ElementRole.CONTEXT: 0.01, ElementRole.MECHANISM: 0.5, ElementRole.OUTCOME: 0.99}
-
-
-SANKEY_WIDTH = 1000  # prints at 17 cm with its 17 px labels at 8.2 pt
-SANKEY_FONT_PX = 17
 LABEL_INK = "#1a1a1a"
 LINK_OPACITY = 0.28  # light bands, so the dark labels drawn over them keep their contrast
-LABEL_CHARS = 24
 
 
 def sankey_label(name: str, count: int) -> str:
-    """A node's label, ``name (count)``, escaped and wrapped onto lines of about ``LABEL_CHARS``."""
-    lines = textwrap.wrap(f"{name} ({count})", LABEL_CHARS, break_on_hyphens=False) or [""]
+    """A node's label, ``name (count)``, escaped and wrapped as the bundle's Sankey wraps it."""
+    lines = label_lines(name, count)
     return "<br>".join(safe(line) for line in lines)
 
 
@@ -69,11 +69,10 @@ def sankey_figure(model: Sankey, studies: dict[int, str], title: str = "") -> go
             textfont={"family": FONT, "size": SANKEY_FONT_PX, "color": LABEL_INK},
         )
     )
-    rows = max(sum(label_rows(n) for n in nodes if n.role is r) for r in ElementRole)
-    height = max(560, 30 * rows + 160)
+    height = sankey_height(nodes)
     fig.update_layout(
         title={
-            "text": safe(title) or "Contexts → mechanisms → outcomes (width: studies)",
+            "text": safe(title) or TITLE,
             "font": {"size": 20, "color": LABEL_INK},
         },
         width=SANKEY_WIDTH,
@@ -83,11 +82,6 @@ def sankey_figure(model: Sankey, studies: dict[int, str], title: str = "") -> go
         meta={"print_cm": PRINT_CM},
     )
     return fig
-
-
-def label_rows(node: Node) -> int:
-    """How many text lines a node's label takes, plus one for the gap to the next node."""
-    return sankey_label(node.name, node.n_studies).count("<br>") + 2
 
 
 def _cell_markers(matrix: Matrix, rows: list[str], columns: list[str], unit: str) -> go.Scatter:

@@ -143,6 +143,15 @@ def _paint(ctx: Any, cairo: Any, root: ET.Element) -> None:
             raise PaintError(f"unknown SVG element {tag!r}")
 
 
+def _same_glyphs(ctx: Any, cairo: Any) -> None:
+    """Fixed hinting for the PNG's text: without it, glyphs depend on what the process painted before
+    (a PDF first changes a later PNG's pixels), so a bundle's PNGs would vary with the workers' order."""
+    options = cairo.FontOptions()
+    options.set_hint_metrics(cairo.HINT_METRICS_OFF)
+    options.set_hint_style(cairo.HINT_STYLE_NONE)
+    ctx.set_font_options(options)
+
+
 def svg_size(svg: bytes) -> tuple[float, float]:
     """The width and height an SVG document declares, in pixels (read from its root tag alone)."""
     parser: Any = ET.XMLPullParser(events=("start",))
@@ -170,6 +179,7 @@ def paint(svg: bytes, fmt: str, scale: float = 1.0) -> tuple[bytes, tuple[int, i
     size = (round(width * scale), round(height * scale))
     surface = cairo.ImageSurface(cairo.FORMAT_RGB24, *size)
     ctx = cairo.Context(surface)
+    _same_glyphs(ctx, cairo)
     ctx.scale(scale, scale)
     _paint(ctx, cairo, root)
     surface.flush()

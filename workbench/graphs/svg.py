@@ -1,8 +1,9 @@
-"""Figures drawn as SVG straight from their layouts (context infographic, matrices, chains), no browser.
+"""Figures drawn as SVG straight from their layouts (infographic, matrices, chains, Sankey), no browser.
 
 Each draws what its plotly twin draws (:mod:`workbench.graphs.infographic`, ``overview.matrix_figure``,
-``chains.chains_figure``), with the same texts, boxes, colours and widths: for the infographic, lines
-and the context panel below, boxes above, then the box labels, count tags, title, headings and legend.
+``chains.chains_figure``, ``overview.sankey_figure``), with the same texts, boxes, colours and widths: for
+the infographic, lines and the context panel below, boxes above, then the box labels, count tags, title,
+headings and legend.
 :mod:`workbench.graphs.paint` paints these SVGs as PNG (300 dpi) and PDF; ``export.convert_svg`` calls it.
 """
 
@@ -13,10 +14,11 @@ from xml.sax.saxutils import escape, quoteattr
 from workbench.domain.figure_layout import FONT_PX, SMALL_PX, Box, Layout, Line
 from workbench.domain.figure_legend import Swatch
 from workbench.domain.overview import ChainGraph, Matrix
-from workbench.domain.print_geometry import LINE_EM, Rect, Text, text_width
+from workbench.domain.print_geometry import LINE_EM, Point, Rect, Text, text_width
+from workbench.domain.sankey_layout import SankeyLayout
 from workbench.graphs.chains import BOX_H, BOX_W, LOOP, OTHER, box_statement, placement
 from workbench.graphs.infographic import OUTCOME_FILL, RADIUS, box_paint, curve_path, rounded_path
-from workbench.graphs.overview import matrix_size
+from workbench.graphs.overview import LABEL_INK, LINK_OPACITY, matrix_size
 from workbench.graphs.style import FONT, INK, rgb, shade, tint
 
 LINE_OPACITY = 0.6  # the lines' colour at 60 %, as in the plotly figure
@@ -71,6 +73,7 @@ def text_block(
     anchor: str = "center",
     bold: bool = False,
     italic_last: bool = False,
+    ink: str = INK,
 ) -> str:
     """Lines of text centred vertically on ``cy`` and aligned on ``x`` (left, center or right)."""
     svg_anchor = {"left": "start", "center": "middle", "right": "end"}[anchor]
@@ -82,7 +85,7 @@ def text_block(
         spans.append(f'<tspan x="{_n(x)}" y="{_n(first + i * step)}"{style}>{escape(line)}</tspan>')
     weight = ' font-weight="bold"' if bold else ""
     return (
-        f'<text font-family={quoteattr(FONT)} font-size="{_n(size)}" fill="{INK}" text-anchor="{svg_anchor}" '
+        f'<text font-family={quoteattr(FONT)} font-size="{_n(size)}" fill="{ink}" text-anchor="{svg_anchor}" '
         f'dominant-baseline="central"{weight}>{"".join(spans)}</text>'
     )
 
@@ -273,3 +276,42 @@ def _mixed_text(lines: tuple[tuple[str, bool], ...], x: float, cy: float, size: 
         f'<text font-family={quoteattr(FONT)} font-size="{_n(size)}" fill="{INK}" text-anchor="middle" '
         f'dominant-baseline="central">{spans}</text>'
     )
+
+
+def _hex(colour: str) -> str:
+    """Any colour as ``#rrggbb`` (grey when it is not one), which every painter reads."""
+    r, g, b = rgb(colour)
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def _points(*points: Point) -> str:
+    return " ".join(f"{_n(x)},{_n(y)}" for x, y in points)
+
+
+def band_shape(start: tuple[Point, Point, Point, Point], back: tuple[Point, Point, Point, Point]) -> str:
+    """A band's outline: its top edge (a cubic) out, its bottom edge (a cubic) back, closed."""
+    return f"M {_points(start[0])} C {_points(*start[1:])} L {_points(back[0])} C {_points(*back[1:])} Z"
+
+
+def sankey_svg(placed: SankeyLayout) -> str:
+    """The overview Sankey as :func:`workbench.graphs.overview.sankey_figure` draws it: bands in their
+    source's colour at ``LINK_OPACITY``, node boxes in the node's colour outlined in grey, the dark
+    ``name (studies)`` labels beside them and the title, on a canvas of the same size."""
+    w, h = _n(placed.width), _n(placed.height)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}">',
+        f"<title>{escape(placed.title.lines[0])}</title>",
+        f'<rect x="0" y="0" width="{w}" height="{h}" fill="white"/>',
+    ]
+    for band in placed.bands:
+        parts.append(
+            f'<path d="{band_shape(band.top, band.bottom)}" fill="{_hex(band.colour)}" '
+            f'fill-opacity="{LINK_OPACITY}"/>'
+        )
+    parts.extend(_rect(node.rect, _hex(node.colour), "#555555", 0.5) for node in placed.nodes)
+    for text in (*(node.label for node in placed.nodes), placed.title):
+        x = text.rect.x0 if text.anchor == "left" else text.rect.x1
+        parts.append(
+            text_block(text.lines, x, text.rect.centre[1], text.size, anchor=text.anchor, ink=LABEL_INK)
+        )
+    return "\n".join([*parts, "</svg>"]) + "\n"

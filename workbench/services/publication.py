@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import struct
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -22,6 +21,7 @@ from workbench.domain.overview import (
     study_code_matrix,
 )
 from workbench.domain.print_geometry import MAX_PNG_PIXELS, PRINT_CM
+from workbench.domain.sankey_layout import sankey_layout
 from workbench.domain.tables import TABLES, build_table
 from workbench.exporters.bundle import write_bundle
 from workbench.exporters.office import to_xlsx
@@ -29,8 +29,8 @@ from workbench.exporters.tables import TABLE_FORMATS, table_files, write_table
 from workbench.graphs.export import DPI, convert_svg, png_dpi, render
 from workbench.graphs.export import FORMATS as FIGURE_FORMATS
 from workbench.graphs.infographic import context_infographic
-from workbench.graphs.overview import overview_figures, sankey_figure
-from workbench.graphs.svg import chains_svg, infographic_svg, matrix_svg
+from workbench.graphs.overview import overview_figures
+from workbench.graphs.svg import chains_svg, infographic_svg, matrix_svg, sankey_svg
 from workbench.services.access import Action
 from workbench.services.bundle_workers import Workers
 from workbench.services.errors import Invalid, NotFound
@@ -191,42 +191,26 @@ SANKEY = "overview-sankey"
 TABLE_FILES = ("docx", "csv", "md", "tex")  # each table's own files; tables.xlsx holds them all
 
 
-def _sankey_files(data: ProgrammeData, formats: Sequence[str]) -> dict[str, bytes]:
-    """The Sankey of :func:`overview_figures` alone, rendered through kaleido's browser."""
-    figure = sankey_figure(sankey(data, True), {s.id: s.citation for s in data.studies})
-    return _plotly_files({SANKEY: figure}, formats)
-
-
 def _direct_svgs(data: ProgrammeData, chains: ChainGraph) -> Iterator[tuple[str, bytes, float | None]]:
-    """Each directly drawn figure's stem, SVG and print width (None: not laid out for print), the
-    quickest first: the matrices and the chains, then each context's infographic from its layout."""
+    """Each figure's stem, SVG and print width (None: not laid out for print), the quickest first: the
+    matrices, the chains and the Sankey, then each context's infographic from its layout."""
     for stem, (build, colour) in MATRICES.items():
         yield stem, matrix_svg(build(data), colour).encode("utf-8"), None
     if chains.nodes:
         yield "chains", chains_svg(chains).encode("utf-8"), None
+    placed_sankey = sankey_layout(sankey(data, True))  # printed at 17 cm, like the plotly figure
+    yield SANKEY, sankey_svg(placed_sankey).encode("utf-8"), placed_sankey.width
     for context in drawable_contexts(data):
         placed = layout(context_figure(data, context.id))
         yield context_stem(context.id, context.name), infographic_svg(placed).encode("utf-8"), placed.width
 
 
-def _warm_browser() -> None:
-    """Start kaleido's chromium and load plotly.js in it with an empty figure (its first render costs
-    seconds), so that it happens while the project is read; a failure is left to the real render."""
-    import plotly.graph_objects as go
-
-    try:
-        render(go.Figure(), "svg")
-    except Exception:  # the Sankey's own render reports it
-        return
-
-
 def _direct_files(
-    data: ProgrammeData, formats: Sequence[str], steps: _Steps, workers: Workers, browser: ThreadPoolExecutor
+    data: ProgrammeData, formats: Sequence[str], steps: _Steps, workers: Workers
 ) -> dict[str, bytes]:
-    """Every table and directly drawn figure written by the worker processes, the Sankey by kaleido in
-    the ``browser`` thread meanwhile; ``steps`` advances as each file is finished."""
+    """Every table and figure, drawn here as SVG and written (tables) or painted (PNG, PDF) by the worker
+    processes; ``steps`` advances as each file is finished."""
     files: dict[str, bytes] = {}
-    in_browser = browser.submit(_sankey_files, data, formats)  # waits on chromium mostly
     tables = [build_table(data, name) for name in TABLES]
     workers.submit("tables/tables.xlsx", to_xlsx, tables)
     for table in tables:
@@ -247,15 +231,13 @@ def _direct_files(
             files.update({f"tables/{file}": data for file, data in content.items()})
         else:
             files[name] = content
-    steps.step(f"figures/{SANKEY}")
-    files.update(in_browser.result())
     return files
 
 
 def _direct_steps(data: ProgrammeData, formats: Sequence[str]) -> int:
-    """The steps of a direct bundle: each figure drawn, each worker's job, the Sankey and the zip."""
-    figures = len(drawable_contexts(data)) + len(MATRICES) + (1 if chain_graph(data).nodes else 0)
-    return figures + 1 + len(TABLES) + figures * len([f for f in formats if f != "svg"]) + 2
+    """The steps of a direct bundle: each figure drawn (the Sankey too), each worker's job and the zip."""
+    figures = len(drawable_contexts(data)) + len(MATRICES) + (1 if chain_graph(data).nodes else 0) + 1
+    return figures + 1 + len(TABLES) + figures * len([f for f in formats if f != "svg"]) + 1
 
 
 def scaled_pngs(files: dict[str, bytes]) -> list[str]:
@@ -285,10 +267,10 @@ def bundle(
     every figure (each context's infographic, Sankey, matrices, chains) in each figure format.
 
     ``progress(done, total, label)`` is called as each step starts or file is finished. With
-    ``engine="direct"`` the context infographics, both matrices and the chains are drawn as SVG (from
-    their layouts); worker processes (:mod:`bundle_workers`, one per core) write the tables and paint the
-    PNGs and PDFs with cairo, while kaleido renders the Sankey in a thread; ``"kaleido"`` renders every
-    figure through kaleido, one by one. A worker's ``ServiceError`` is raised here as itself.
+    ``engine="direct"`` the context infographics, both matrices, the chains and the Sankey are drawn as
+    SVG (from their layouts), no browser started; worker processes (:mod:`bundle_workers`, one per core)
+    write the tables and paint the PNGs and PDFs with cairo; ``"kaleido"`` renders every figure through
+    kaleido, one by one. A worker's ``ServiceError`` is raised here as itself.
     """
     if engine not in ENGINES:
         raise Invalid(f"unknown figure engine {engine!r}; choose one of: {', '.join(ENGINES)}")
@@ -297,12 +279,11 @@ def bundle(
         data = programme(store, username, project_id, filters, Action.EXPORT)
         steps, files = _kaleido_files(data, figure_formats, progress)
     else:
-        # workers and chromium start first: they load their libraries while the project is read
-        with Workers() as workers, ThreadPoolExecutor(max_workers=1) as browser:
-            browser.submit(_warm_browser)
+        # the workers start first: they load their libraries while the project is read
+        with Workers() as workers:
             data = programme(store, username, project_id, filters, Action.EXPORT)
             steps = _Steps(_direct_steps(data, figure_formats), progress)
-            files = _direct_files(data, figure_formats, steps, workers, browser)
+            files = _direct_files(data, figure_formats, steps, workers)
     steps.step("zip")
     readme = _readme(
         _project_name(store, username, project_id), filters, data, sorted(files), scaled_pngs(files)
