@@ -9,7 +9,7 @@ from spacy.attrs import IDX, LEMMA, ORTH, SENT_START
 
 from workbench.domain.codebook import parse_codebook
 from workbench.importers.sample_corpus import SAMPLE_CORPUS, read_yaml
-from workbench.nlp import forked, pipeline, scoring
+from workbench.nlp import features, forked, pipeline, scoring
 from workbench.nlp.codebook import profiles_from_specs
 from workbench.nlp.suggester import Suggester
 
@@ -97,3 +97,53 @@ def test_the_codes_chosen_for_a_span_carry_their_own_scores_best_first():
         [(1, 0.8), (3, 0.6), (0, 0.3)],
     ]
     assert scoring.choose_codes(fits, kinds, 3, 0.05) == [[0, 2, 1], [1, 3, 0]]
+
+
+def test_units_cut_in_a_child_process_are_those_cut_in_the_parent(nlp):
+    text = (SAMPLE_CORPUS / "studies" / "s01_acute_ward.txt").read_text(encoding="utf-8") + AWKWARD * 20
+    doc = nlp(text)
+    units = features.doc_units(doc)
+    assert len(units) > 50 and any(u.quote >= 0 for u in units) and any(u.heading for u in units)
+    assert forked.start_units(doc, features.doc_units)() == units
+    assert forked.units_from_bytes(forked.units_to_bytes(units)) == units
+    assert forked.units_from_bytes(forked.units_to_bytes([])) == []
+
+
+def test_a_long_text_analysed_with_units_from_a_child_gives_the_features_of_one_process(monkeypatch):
+    monkeypatch.setattr(pipeline, "FORK_CHARS", 1000)
+    specs = parse_codebook(read_yaml(SAMPLE_CORPUS / "codebook.yaml"))
+    text = (SAMPLE_CORPUS / "studies" / "s02_psychosis_community.md").read_text(encoding="utf-8")
+    one = Suggester(pipeline.get_pipeline(), profiles_from_specs(specs))
+    two = Suggester(pipeline.get_pipeline(), [], index=one.index, processes=2)
+    (doc,) = pipeline.pipe_texts(two.nlp, [text], processes=2)
+    assert doc.user_data.pop(features.UNITS_KEY)() == features.doc_units(doc)  # cut in a child meanwhile
+    mine, theirs = next(one.analyse([text])), next(two.analyse([text]))
+    assert theirs.units == mine.units and np.array_equal(theirs.naming, mine.naming)
+    assert one.from_features(mine) == two.from_features(theirs)
+
+
+def test_units_are_cut_in_the_parent_when_their_child_fails(nlp):
+    doc = nlp(AWKWARD * 5)
+    doc.user_data[features.UNITS_KEY] = lambda: None
+    specs = parse_codebook(read_yaml(SAMPLE_CORPUS / "codebook.yaml"))
+    index = Suggester(nlp, profiles_from_specs(specs)).index
+    assert features.analyse(doc, index).units == features.doc_units(nlp(AWKWARD * 5))
+
+
+def test_the_cue_texts_of_units_are_the_first_of_each_category_as_written():
+    specs = parse_codebook(read_yaml(SAMPLE_CORPUS / "codebook.yaml"))
+    suggester = Suggester(pipeline.get_pipeline(), profiles_from_specs(specs))
+    text = (SAMPLE_CORPUS / "studies" / "s01_acute_ward.txt").read_text(encoding="utf-8")
+    found = next(suggester.analyse([text]))
+    first: dict[int, dict[int, str]] = {}  # a plain scan of the cues in order of their start
+    for category, unit, start, end in sorted(found.cues.tolist(), key=lambda row: row[2]):
+        first.setdefault(unit, {}).setdefault(category, " ".join(text[start:end].split()).lower())
+    assert len(first) > 20
+    for unit in range(found.size):
+        assert found.cue_texts([unit]) == first.get(unit, {})
+    for unit in range(found.size - 2):
+        expected: dict[int, str] = {}
+        for u in (unit, unit + 1, unit + 2):
+            for category, cue in first.get(u, {}).items():
+                expected.setdefault(category, cue)
+        assert found.cue_texts([unit, unit + 1, unit + 2]) == expected

@@ -8,7 +8,7 @@ import numpy as np
 
 from workbench.importers.sample_corpus import read_sample_corpus
 from workbench.nlp.scoring import choose_codes, merge_units
-from workbench.nlp.units import _REFERENCE_HINT, _Marks, looks_like_reference
+from workbench.nlp.units import _REFERENCE_HINT, _Marks, looks_like_reference, reference_hints
 
 EDGES = "See https://doi.org/10.1/x and www.example.org; 12(3):45; HTTP://A wwww. doi.org/ 2019 ١٢"
 
@@ -58,3 +58,11 @@ def test_sentences_of_one_quotation_and_linked_sentences_merge_but_headings_do_n
     heading = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 1.0])
     starts, ends = np.arange(6) * 10, np.arange(6) * 10 + 9
     assert merge_units(quote, paragraph, link, heading, starts, ends) == [[0], [1, 2], [3, 4], [5]]
+
+
+def test_reference_hints_found_in_lower_case_are_the_case_insensitive_pattern_s_matches():
+    texts = [EDGES, EDGES.upper(), *(s.extracted.text for s in read_sample_corpus().studies[:4])]
+    # letters the pattern matches case-insensitively that lower case does not give, or gives longer
+    texts += [EDGES + " WWW.İ HTTPſ:// doİ.org/ ", "Dı doi.org/ İ 4", "ſ https://x 5"]
+    for text in texts:
+        assert reference_hints(text) == [m.span() for m in _REFERENCE_HINT.finditer(text)]

@@ -30,7 +30,7 @@ class DocFeatures:
     bag_units: np.ndarray  # the unit of each content word ...
     bag_lemmas: np.ndarray  # ... and its lemma hash
     words: np.ndarray  # words per unit
-    _first_cue: dict[int, dict[int, str]] | None = field(default=None, repr=False)
+    _first_cue: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
     _hits: dict[int, list[int]] | None = field(default=None, repr=False)
 
     @property
@@ -51,23 +51,32 @@ class DocFeatures:
         return np.array([int(u.section) for u in self.units], dtype=np.int64)
 
     def cue_texts(self, units: list[int]) -> dict[int, str]:
-        """The first cue of each category in the units, as written (lower case), by category."""
-        if self._first_cue is None:
-            spans: dict[int, dict[int, tuple[int, int]]] = {}
-            rows = self.cues[np.argsort(self.cues[:, 2], kind="stable")] if len(self.cues) else self.cues
-            for category, unit, start, end in rows.tolist():
-                spans.setdefault(unit, {}).setdefault(category, (start, end))
-            self._first_cue = {
-                unit: {c: " ".join(self.text[s:e].split()).lower() for c, (s, e) in first.items()}
-                for unit, first in spans.items()
-            }
-        if len(units) == 1:
-            return dict(self._first_cue.get(units[0], {}))
+        """The first cue of each category in the units, as written (lower case), by category (the
+        first unit's, for a category found in several)."""
+        rows, starts = self.first_cues()
         found: dict[int, str] = {}
         for unit in units:
-            for category, text in self._first_cue.get(unit, {}).items():
-                found.setdefault(category, text)
+            lo, hi = int(np.searchsorted(starts, unit)), int(np.searchsorted(starts, unit, side="right"))
+            for category, start, end in rows[lo:hi].tolist():
+                if category not in found:
+                    found[category] = " ".join(self.text[start:end].split()).lower()
         return found
+
+    def first_cues(self) -> tuple[np.ndarray, np.ndarray]:
+        """Rows ``(category, start char, end char)`` of the first cue (by start, then as found) of each
+        category in each unit, ordered by unit, and the unit of each row (computed once, on arrays)."""
+        if self._first_cue is None:
+            cues, kinds = self.cues, len(CATEGORIES)
+            if not len(cues):
+                self._first_cue = (np.zeros((0, 3), dtype=np.int64), np.zeros(0, dtype=np.int64))
+            else:
+                key = cues[:, 1] * kinds + cues[:, 0]
+                order = np.lexsort((cues[:, 2], key))  # by unit and category, then start; stable
+                keyed = key[order]
+                first = cues[order[np.concatenate([[True], keyed[1:] != keyed[:-1]])]]
+                first = first[np.lexsort((first[:, 2], first[:, 1]))]
+                self._first_cue = (first[:, [0, 2, 3]], first[:, 1])
+        return self._first_cue
 
     def codes_matched(self, units: list[int]) -> list[int]:
         """Codes whose name or an example occurs in the units, in order of first occurrence."""
@@ -78,11 +87,11 @@ class DocFeatures:
         return list(dict.fromkeys(code for unit in units for code in self._hits.get(unit, [])))
 
 
-def _sentences(text: str, tokens: np.ndarray) -> list[tuple[int, int]]:
-    starts = np.flatnonzero(tokens[:, 2] == 1)
+def _sentences(text: str, idx: np.ndarray, sent_start: np.ndarray) -> list[tuple[int, int]]:
+    starts = np.flatnonzero(sent_start == 1)
     if not len(starts) or starts[0] != 0:
         starts = np.concatenate([[0], starts])
-    chars = tokens[starts, 0].tolist()
+    chars = idx[starts].tolist()
     return list(zip(chars, [*chars[1:], len(text)], strict=True))
 
 
@@ -103,18 +112,40 @@ def _per_unit(rows: np.ndarray, columns: int, n_units: int) -> np.ndarray:
     return np.bincount(flat, minlength=n_units * columns).reshape(n_units, columns).astype(float)
 
 
-def analyse(doc: Doc, codebook: CodebookIndex) -> DocFeatures:
-    """Cut a processed doc into units and count, per unit, its cues, code matches and words."""
+UNITS_KEY = "workbench_units"
+"""``doc.user_data`` key of a function giving the doc's units, being computed in a child process
+(``pipeline.pipe_texts`` with ``processes`` of 2 or more), or None if the child failed."""
+
+
+def doc_units(doc: Doc) -> list[Unit]:
+    """The doc's units, from its text, sentence starts and quotations (``realist_sentences`` and
+    ``realist_quotes`` must have run; no other component changes them)."""
+    if not len(doc):
+        return split_units(doc_text(doc), [], doc._.realist_quotations or [])
     text = doc_text(doc)
+    tokens = doc.to_array([IDX, SENT_START]).astype(np.int64)
+    return split_units(text, _sentences(text, tokens[:, 0], tokens[:, 1]), doc._.realist_quotations or [])
+
+
+def analyse(doc: Doc, codebook: CodebookIndex) -> DocFeatures:
+    """Cut a processed doc into units and count, per unit, its cues, code matches and words (units
+    a child process computes meanwhile are taken from it: ``UNITS_KEY``)."""
+    text = doc_text(doc)
+    pending = doc.user_data.pop(UNITS_KEY, None)
     tokens = doc.to_array([IDX, LENGTH, SENT_START, IS_ALPHA, IS_STOP]).astype(np.int64)
     quotations: list[Quotation] = doc._.realist_quotations or []
-    units = split_units(text, _sentences(text, tokens) if len(doc) else [], quotations)
+    matches = codebook.matches(doc)
+    all_lemmas = doc.to_array(LEMMA) if len(doc) else np.zeros(0, dtype=np.uint64)
+    units = pending() if pending is not None else None
+    if units is None:
+        sentences = _sentences(text, tokens[:, 0], tokens[:, 2]) if len(doc) else []
+        units = split_units(text, sentences, quotations)
     n = len(units)
     unit_of = _token_units(units, tokens[:, 0])
     cues = _locate(doc._.realist_cues, unit_of, tokens)
-    hits = _locate(codebook.matches(doc), unit_of, tokens)
+    hits = _locate(matches, unit_of, tokens)
     content = (unit_of >= 0) & (tokens[:, 3] == 1) & (tokens[:, 4] == 0) & (tokens[:, 1] > 1)
-    lemmas = doc.to_array(LEMMA)[content] if len(doc) else np.zeros(0, dtype=np.uint64)
+    lemmas = all_lemmas[content]
     words = np.bincount(unit_of[(unit_of >= 0) & (tokens[:, 3] == 1)], minlength=n)
     return DocFeatures(
         text=text,

@@ -1,4 +1,4 @@
-"""Share a command's work on a long text with one forked child process: tokenising, writing suggestions."""
+"""Share a command's work on a long text with forked child processes: tokens, units, written suggestions."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from typing import BinaryIO
 import numpy as np
 from spacy.attrs import ORTH, SPACY
 from spacy.language import Language
+from spacy.tokens import Doc
+
+from workbench.nlp.units import Section, Unit
 
 Arrays = tuple[np.ndarray, np.ndarray]
 """Word ids (uint64 ORTH hashes) and trailing-space flags (bool) of a run of tokens."""
@@ -116,6 +119,34 @@ def start_child(nlp: Language, text: str, bounds: list[tuple[int, int]]) -> Call
         words = np.split(np.frombuffer(blobs[0], dtype=np.uint64), cuts)
         spaces = np.split(np.frombuffer(blobs[1], dtype=bool), cuts)
         return list(zip(words, spaces, strict=True))
+
+    return result
+
+
+SECTIONS = tuple(Section)
+
+
+def units_to_bytes(units: list[Unit]) -> bytes:
+    """The units as rows ``(start, end, quote, paragraph, section, heading)`` of int64."""
+    rows = [(u.start, u.end, u.quote, u.paragraph, int(u.section), int(u.heading)) for u in units]
+    return np.array(rows, dtype=np.int64).reshape(-1, 6).tobytes()
+
+
+def units_from_bytes(blob: bytes) -> list[Unit]:
+    """The units ``units_to_bytes`` wrote."""
+    rows = np.frombuffer(blob, dtype=np.int64).reshape(-1, 6).tolist()
+    return [Unit(s, e, q, p, SECTIONS[c], h == 1) for s, e, q, p, c, h in rows]
+
+
+def start_units(doc: Doc, compute: Callable[[Doc], list[Unit]]) -> Callable[[], list[Unit] | None]:
+    """Fork a child that computes ``compute(doc)`` (the doc as it is now: the parent may go on
+    processing it meanwhile); the returned function waits for the units, or gives None if the
+    child failed (the caller then computes them itself)."""
+    wait = in_child(lambda: [units_to_bytes(compute(doc))], 1)
+
+    def result() -> list[Unit] | None:
+        blobs = wait()
+        return units_from_bytes(blobs[0]) if blobs is not None else None
 
     return result
 

@@ -19,7 +19,8 @@ from spacy.tokens import Doc
 from thinc.api import Config
 
 from workbench.nlp.components import TEXT_KEY, KeepText  # importing it registers the factories
-from workbench.nlp.forked import parallel_token_arrays, spare_cpus, token_arrays
+from workbench.nlp.features import UNITS_KEY, doc_units
+from workbench.nlp.forked import parallel_token_arrays, spare_cpus, start_units, token_arrays
 
 MODEL_ENV = "WORKBENCH_SPACY_MODEL"
 SUGGESTER_DIR = Path(__file__).resolve().parents[2] / "models" / "suggester"
@@ -39,6 +40,10 @@ _BREAKS = (re.compile(r"\n[ \t\r]*\n(?=\S)"), re.compile(r"\n(?=\S)"), re.compil
 """Where a piece may end: at the end of a run of white space (a piece ending inside one, say between
 two of three line breaks, is tokenised differently from the whole text)."""
 OUR_COMPONENTS = ("realist_sentences", "realist_lemmatizer", "realist_quotes", "realist_cues")
+UNIT_COMPONENTS = ("realist_sentences", "realist_quotes")
+"""What a doc's units are cut from (``features.doc_units``): its sentence starts and quotations. These
+components read only the text and its tokens, and no other component reads what they set, so on a
+forked long text they run first and a child cuts the units while the others run (``pipe_texts``)."""
 
 _lock = threading.Lock()
 _loaded: dict[str, Language] = {}
@@ -143,11 +148,19 @@ def pipe_texts(
     ``size`` characters and the Docs are joined after (``Doc.from_docs``, which walks every token
     in Python). With ``processes`` of 2 or more (for a command, never inside a threaded server: it
     forks), a text of at least ``FORK_CHARS`` has every other run of pieces tokenised in a child
-    process meanwhile, when the machine has a spare CPU (``forked.parallel_token_arrays``); the Doc is
+    process meanwhile, when the machine has a spare CPU (``forked.parallel_token_arrays``), and its
+    units cut by another child while the lemmas and cues are found (``with_units_forked``); the Doc is
     the same."""
     size = min(size, nlp.max_length)
     if rules_only(nlp):
         piece = min(size, TOKENIZE_CHARS)
+        if processes > 1 and spare_cpus() and set(UNIT_COMPONENTS) <= set(nlp.pipe_names):
+            for text in texts:
+                if len(text) >= FORK_CHARS:
+                    yield with_units_forked(nlp, tokenized(nlp, text, piece, processes))
+                else:
+                    yield from nlp.pipe([tokenized(nlp, text, piece) if len(text) > piece else text])
+            return
         docs = (tokenized(nlp, text, piece, processes) if len(text) > piece else text for text in texts)
         yield from nlp.pipe(docs, batch_size=batch_size)
         return
@@ -164,6 +177,20 @@ def pipe_texts(
         if number == count - 1:
             yield parts[0] if count == 1 else _joined(text, parts)
             parts = []
+
+
+def with_units_forked(nlp: Language, doc: Doc) -> Doc:
+    """Run the pipeline on a tokenised doc, the ``UNIT_COMPONENTS`` first, then a forked child cuts
+    the units (``doc.user_data[UNITS_KEY]``: the function ``features.analyse`` waits on) while the
+    other components run."""
+    first = [(name, proc) for name, proc in nlp.pipeline if name in UNIT_COMPONENTS]
+    for _name, proc in first:
+        doc = proc(doc)
+    doc.user_data[UNITS_KEY] = start_units(doc, doc_units)
+    for name, proc in nlp.pipeline:
+        if name not in UNIT_COMPONENTS:
+            doc = proc(doc)
+    return doc
 
 
 def tokenized(nlp: Language, text: str, size: int, processes: int = 1) -> Doc:

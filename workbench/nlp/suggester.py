@@ -116,7 +116,7 @@ class Suggester:
         fits = scoring.group_max(scores.codes, groups)[chosen]
         picks = scoring.scored_codes(fits, self.index.kinds, MAX_CODES, MIN_CODE_SCORE)
         hints = _hints(features, scores, groups, chosen, len(self.index.codes))
-        features.cue_texts([])  # fill the caches ``explain`` reads, once (before any fork)
+        features.first_cues()  # fill the caches ``explain`` reads, once (before any fork)
         features.codes_matched([])
         return Ranked(
             features,

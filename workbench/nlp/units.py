@@ -151,6 +151,21 @@ _REFERENCE_HINT = re.compile(r"\d|doi\.org/|https?://|www\.", re.I)
 _MID_CITATION = re.compile(rf"^(?:et\s+al\b|al\.|{_YEAR}\s*[)\];,]|\(\s*{_YEAR}\b|[;,)\]])")
 _CITATION_END = re.compile(rf"(?:et\s+al\.?|\b{_YEAR}|\[\d+(?:[,–-]\s*\d+)*\])\)?[.,;]?\s*$")
 _QUOTE_MARKS = re.compile(r"[\"“”]")
+_DIGIT = re.compile(r"\d")
+_LINK_HINT = re.compile(r"doi\.org/|https?://|www\.")
+_FOLDED = ("\u0130", "\u0131", "\u017f")
+"""Letters ``re.IGNORECASE`` matches to the ASCII ones of ``_LINK_HINT`` though ``str.lower`` does not."""
+
+
+def reference_hints(text: str) -> list[tuple[int, int]]:
+    """The spans of ``_REFERENCE_HINT``'s matches in the text, found as its digits and the links of
+    the lower-cased text (twice as fast as the case-insensitive alternation; the same matches, since
+    no link holds a digit), or by the pattern itself when lower case would not line up (İ ı ſ)."""
+    lower = text.lower()
+    if len(lower) != len(text) or any(letter in text for letter in _FOLDED):
+        return [m.span() for m in _REFERENCE_HINT.finditer(text)]
+    found = [m.span() for m in _DIGIT.finditer(text)] + [m.span() for m in _LINK_HINT.finditer(lower)]
+    return sorted(found)
 
 
 def is_caption(text: str) -> bool:
@@ -211,7 +226,7 @@ class _Marks:
 
     @classmethod
     def of(cls, text: str) -> _Marks:
-        hints = [m.span() for m in _REFERENCE_HINT.finditer(text)]
+        hints = reference_hints(text)
         return cls(
             [m.start() for m in _QUOTE_MARKS.finditer(text)], [a for a, _ in hints], [b for _, b in hints]
         )
