@@ -53,8 +53,14 @@ def test_a_worker_that_dies_is_a_clear_error_naming_the_file_it_was_writing():
 def test_the_number_of_workers_follows_the_setting_or_the_cores(monkeypatch):
     monkeypatch.setenv("WORKBENCH_BUNDLE_WORKERS", "3")
     assert worker_count() == 3
+    monkeypatch.setenv("WORKBENCH_BUNDLE_WORKERS", "none")  # not a number: one per core
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert worker_count() == 2
     monkeypatch.delenv("WORKBENCH_BUNDLE_WORKERS")
-    assert 1 <= worker_count() <= max(1, min(os.cpu_count() or 1, 4))
+    monkeypatch.setattr(os, "cpu_count", lambda: 16)
+    assert worker_count() == MAX_WORKERS  # at most four, however many cores
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    assert worker_count() == 1  # cores unknown
 
 
 def test_the_next_bundle_reuses_idle_workers_but_never_those_killed_after_an_error():
