@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -172,33 +173,35 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 1 if summary.count(importing.Status.FAILED) else 0
 
 
-LIGHT_COMMANDS = ("suggest",)
-"""Commands that need no database: ``main`` builds a parser holding only the one asked for, so that
-running them imports no service, SQLAlchemy or other command's modules."""
+COMMAND_MODULES: dict[str, str] = {
+    "bundle": "cli_publish",
+    "export": "cli_publish",
+    "figure": "cli_publish",
+    "suggest": "cli_suggest",
+    "agreement": "cli_agreement",
+    "user": "cli_users",
+    "member": "cli_team",
+    "assign": "cli_assign",
+    "qdpx": "cli_interop",
+    "qdc": "cli_interop",
+    "consultation": "cli_consult",
+}
+"""The commands registered by a ``workbench.cli_*`` module, in the order of ``workbench --help``. ``main``
+builds a parser holding only the module of the command asked for, so that running it imports no other
+command's modules (``suggest`` imports no service or SQLAlchemy; ``bundle`` starts its workers sooner)."""
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser (also used by the test that checks the README documents every command);
-    with ``only`` one of ``LIGHT_COMMANDS``, a parser holding that command alone (same help and usage)."""
+    with ``only`` one of ``COMMAND_MODULES``, a parser holding that command's module alone (same help
+    and usage for the command)."""
     parser = argparse.ArgumentParser(
         prog="workbench", description="Realist evidence synthesis workbench.", epilog=EPILOG
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    if only == "suggest":
-        from workbench import cli_suggest
-
-        cli_suggest.register(sub)
+    if only in COMMAND_MODULES:
+        importlib.import_module(f"workbench.{COMMAND_MODULES[only]}").register(sub)
         return parser
-    from workbench import (
-        cli_agreement,
-        cli_assign,
-        cli_consult,
-        cli_interop,
-        cli_publish,
-        cli_suggest,
-        cli_team,
-        cli_users,
-    )
     from workbench.services import demo
 
     db = sub.add_parser("db", help="database maintenance")
@@ -248,14 +251,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     create.add_argument("--description", default="")
     create.set_defaults(func=cmd_project_create)
     project_sub.add_parser("list", help="list your projects").set_defaults(func=cmd_project_list)
-    cli_publish.register(sub)
-    cli_suggest.register(sub)
-    cli_agreement.register(sub)
-    cli_users.register(sub)
-    cli_team.register(sub)
-    cli_assign.register(sub)
-    cli_interop.register(sub)
-    cli_consult.register(sub)
+    for module in dict.fromkeys(COMMAND_MODULES.values()):
+        importlib.import_module(f"workbench.{module}").register(sub)
     return parser
 
 
@@ -300,8 +297,7 @@ def failure_message(exc: Exception) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``workbench`` command: every failure is one line on stderr and exit 1."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    light = argv[0] if argv and argv[0] in LIGHT_COMMANDS else None
-    args = build_parser(light).parse_args(argv)
+    args = build_parser(argv[0] if argv else None).parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)

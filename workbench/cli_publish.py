@@ -6,16 +6,21 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.domain.tables import TABLE_FORMATS, TABLES
 from workbench.graphs.export import FORMATS as FIGURE_FORMATS
-from workbench.services import projects
-from workbench.services.access import current_username
-from workbench.store.db import Store, database_url
+
+if TYPE_CHECKING:
+    from workbench.store.db import Store
 
 
 def _project(args: argparse.Namespace) -> tuple[Store, str, int]:
+    # imported here: `workbench bundle` starts its workers first, then loads SQLAlchemy and the services
+    from workbench.services import projects
+    from workbench.services.access import current_username
+    from workbench.store.db import Store, database_url
+
     store = Store.open(database_url())
     user = current_username()
     return store, user, projects.project_id_by_name(store, user, args.project)
@@ -61,6 +66,10 @@ def _bundle_progress(done: int, total: int, label: str) -> None:
 
 
 def cmd_bundle(args: argparse.Namespace) -> int:
+    from workbench.services import bundle_workers
+
+    if args.engine == "direct":
+        bundle_workers.prestart()  # they load cairo and python-docx while this process reads the project
     from workbench.services import publication
 
     store, user, project_id = _project(args)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_workbench as workbench
-from workbench.cli import build_parser
+from workbench.cli import COMMAND_MODULES, build_parser
 from workbench.importers.text import extract_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,6 +55,32 @@ def test_every_cli_command_is_documented_in_the_readme():
     assert "db upgrade" in commands and "stats" in commands
     missing = [c for c in commands if f"workbench {c}" not in readme]
     assert missing == []
+
+
+def _top_level(parser):
+    return parser._subparsers._group_actions[0].choices
+
+
+def test_a_command_run_alone_has_the_same_options_and_help_as_in_the_whole_command():
+    whole = _top_level(build_parser())
+    alone_commands = [name for name in whole if name in COMMAND_MODULES]
+    assert {"bundle", "suggest", "qdpx", "consultation", "user"} <= set(alone_commands)
+    for name in alone_commands:
+        alone = _top_level(build_parser(name))
+        assert name in alone, f"{name}: its module does not register it"
+        assert alone[name].format_help() == whole[name].format_help()
+    one_each = {module: name for name, module in COMMAND_MODULES.items()}.values()
+    registered = {name for one in one_each for name in _top_level(build_parser(one))}
+    assert registered == set(COMMAND_MODULES)  # every command a module registers is in the table
+
+
+def test_workbench_bundle_loads_no_other_command_nor_the_database_layer_before_its_workers_start():
+    code = (
+        "import sys; from workbench import cli; cli.build_parser('bundle'); "
+        "print(sorted(m for m in sys.modules if m.startswith(('workbench.cli_', 'sqlalchemy'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['workbench.cli_publish']"
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """The bundle's worker processes: every file comes back, and a failure in a worker is raised in the caller."""
 
 import os
+import sys
 
 import pytest
 
@@ -8,7 +9,7 @@ from workbench.domain.tables import Table
 from workbench.exporters.tables import table_files
 from workbench.graphs.export import FigureExportError, convert_svg, with_dpi
 from workbench.graphs.paint import PaintError
-from workbench.services.bundle_workers import MAX_WORKERS, Workers, WorkerStopped, worker_count
+from workbench.services.bundle_workers import MAX_WORKERS, Workers, WorkerStopped, prestart, worker_count
 
 SVG = (
     b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
@@ -73,3 +74,35 @@ def test_the_next_bundle_reuses_idle_workers_but_never_those_killed_after_an_err
         list(workers.results())
     with Workers(MAX_WORKERS) as workers:
         assert not set(workers.pids) & first
+
+
+def loaded(module: str) -> bool:
+    """Whether the worker running this job has imported ``module`` (a job for the tests below)."""
+    return module in sys.modules
+
+
+def _stop_idle_workers():
+    with pytest.raises(FigureExportError), Workers(MAX_WORKERS) as workers:  # an error kills them all
+        workers.submit("figures/a.png", with_dpi, b"not a png")
+        list(workers.results())
+
+
+def test_workers_started_ahead_load_what_they_are_told_and_are_the_ones_the_bundle_takes():
+    _stop_idle_workers()
+    started = prestart(("colorsys",), 2)
+    assert len(started) == 2
+    assert prestart(("colorsys",), 2) == started  # already idle: none started
+    with Workers(2) as workers:
+        assert workers.pids == started
+        for name in ("a", "b", "c"):
+            workers.submit(name, loaded, "colorsys")
+        assert dict(workers.results()) == {"a": True, "b": True, "c": True}
+
+
+def test_a_worker_skips_what_fails_to_load_and_loads_nothing_it_is_not_told():
+    _stop_idle_workers()
+    with Workers(1, preload=("no_such_module_anywhere",)) as workers:
+        workers.submit("colorsys", loaded, "colorsys")
+        workers.submit("tables/codes", table_files, TABLE, ("csv",))
+        results = dict(workers.results())
+    assert results == {"colorsys": False, "tables/codes": table_files(TABLE, ("csv",))}

@@ -184,3 +184,16 @@ def paint(svg: bytes, fmt: str, scale: float = 1.0) -> tuple[bytes, tuple[int, i
     _paint(ctx, cairo, root)
     surface.flush()
     return bytes(surface.get_data()), size
+
+
+WARM_UP_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+    b'<text x="1" y="12" font-size="10" font-family="Liberation Sans">Ag 1</text></svg>'
+)
+
+
+def warm_up() -> None:
+    """Paint a word as a PNG and a PDF: loads cairo and fontconfig's font list (about 0.2 s the first
+    time in a process), so a worker that calls this as it starts paints its first figure at full speed."""
+    paint(WARM_UP_SVG, "png")
+    paint(WARM_UP_SVG, "pdf")

@@ -4,14 +4,18 @@ Each worker is a fresh ``python -m workbench.services.bundle_workers`` reading p
 function and its arguments) from its standard input and writing each answer to its standard output. A
 fresh interpreter, not ``multiprocessing``: its fork copies the caller's threads' locks (a Streamlit
 server has many threads), and its spawn and forkserver modes re-run the caller's ``__main__``, which under
-Streamlit is the app script. Workers import only what their jobs need (python-docx, cairo, Pillow), and
-stay idle after a bundle for the next one (the Export page's next bundle skips about half a CPU second
-of start-up per worker); idle workers are ended when the process that started them exits.
+Streamlit is the app script. Workers import only what their jobs need (python-docx, cairo, Pillow): the
+caller names it (``preload``: modules to import, ``module:function`` to call) so that each new worker
+loads it as it starts, while the caller reads the project, not when the first job arrives. Workers stay
+idle after a bundle for the next one (the Export page's next bundle skips about half a CPU second of
+start-up per worker), and ``prestart`` starts them before the caller's own imports (``workbench
+bundle``); idle workers are ended when the process that started them exits.
 """
 
 from __future__ import annotations
 
 import atexit
+import importlib
 import os
 import pickle
 import queue
@@ -19,7 +23,7 @@ import subprocess
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from types import TracebackType
 from typing import IO, Any
 
@@ -27,6 +31,14 @@ from workbench.domain.errors import ServiceError
 
 WORKERS_ENV = "WORKBENCH_BUNDLE_WORKERS"
 MAX_WORKERS = 4
+PRELOAD = (
+    "workbench.exporters.office",
+    "workbench.exporters.tables",
+    "workbench.graphs.export",
+    "PIL.Image",
+    "workbench.graphs.paint:warm_up",
+)
+"""What the bundle's jobs load: the table writers (python-docx), cairo with its fonts, Pillow."""
 _Job = tuple[str, Callable[..., Any], tuple[Any, ...]]  # file name, function, arguments
 
 
@@ -55,17 +67,27 @@ _idle: list[subprocess.Popen[bytes]] = []
 _idle_lock = threading.Lock()
 
 
-def _take(count: int) -> list[subprocess.Popen[bytes]]:
-    """``count`` workers: idle ones that are still running first, then new ones."""
+def _start(count: int, preload: Sequence[str]) -> list[subprocess.Popen[bytes]]:
+    command = [sys.executable, "-m", __name__, *preload]
+    return [subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE) for _ in range(count)]
+
+
+def _take(count: int, preload: Sequence[str]) -> list[subprocess.Popen[bytes]]:
+    """``count`` workers: idle ones that are still running first, then new ones loading ``preload``."""
     with _idle_lock:
         alive = [p for p in _idle if p.poll() is None]
         taken, _idle[:] = alive[:count], alive[count:]
-    command = [sys.executable, "-m", __name__]
-    started = [
-        subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        for _ in range(count - len(taken))
-    ]
-    return taken + started
+    return taken + _start(count - len(taken), preload)
+
+
+def prestart(preload: Sequence[str] = PRELOAD, count: int | None = None) -> list[int]:
+    """Start the workers a bundle will take (``count``, else :func:`worker_count`), idle, loading
+    ``preload`` at once: a command calls this before importing what it needs itself. The idle workers'
+    process ids."""
+    with _idle_lock:
+        _idle[:] = [p for p in _idle if p.poll() is None]
+        _idle.extend(_start(max((count or worker_count()) - len(_idle), 0), preload))
+        return [p.pid for p in _idle]
 
 
 def _give_back(processes: list[subprocess.Popen[bytes]]) -> None:
@@ -107,11 +129,11 @@ class Workers:
     Use as a context manager: leaving it keeps the workers idle for the next bundle, or, on an error,
     kills them (a job may still be running)."""
 
-    def __init__(self, count: int | None = None) -> None:
+    def __init__(self, count: int | None = None, preload: Sequence[str] = PRELOAD) -> None:
         self._todo: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._done: queue.SimpleQueue[tuple[str, bool, Any, str]] = queue.SimpleQueue()
         self._waiting = 0
-        self._processes = _take(count or worker_count())
+        self._processes = _take(count or worker_count(), preload)
         self._threads = [threading.Thread(target=self._feed, args=(p,), daemon=True) for p in self._processes]
         for thread in self._threads:
             thread.start()
@@ -196,7 +218,21 @@ def serve(jobs: IO[bytes], answers: IO[bytes]) -> None:
         answers.flush()
 
 
+def load(preload: Sequence[str]) -> None:
+    """Import each ``module``, or import ``module`` and call its ``function`` for ``module:function``. Only
+    a head start: what fails here is skipped, and fails again, with its own message, in the job needing it."""
+    for name in preload:
+        module, _, function = name.partition(":")
+        try:
+            loaded = importlib.import_module(module)
+            if function:
+                getattr(loaded, function)()
+        except Exception:  # the job that needs it raises it to the caller
+            continue
+
+
 if __name__ == "__main__":
+    load(sys.argv[1:])
     channel = sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not corrupt the answers
     serve(sys.stdin.buffer, channel)

@@ -205,17 +205,24 @@ def _direct_svgs(data: ProgrammeData, chains: ChainGraph) -> Iterator[tuple[str,
         yield context_stem(context.id, context.name), infographic_svg(placed).encode("utf-8"), placed.width
 
 
+def _submit_tables(data: ProgrammeData, workers: Workers) -> None:
+    """Each table, handed to a worker as soon as it is built, then the XLSX workbook of them all."""
+    tables = []
+    for name in TABLES:
+        tables.append(build_table(data, name))
+        workers.submit(f"tables/{tables[-1].name}", table_files, tables[-1], TABLE_FILES)
+    workers.submit("tables/tables.xlsx", to_xlsx, tables)
+
+
 def _direct_files(
     data: ProgrammeData, formats: Sequence[str], steps: _Steps, workers: Workers
 ) -> dict[str, bytes]:
     """Every table and figure, drawn here as SVG and written (tables) or painted (PNG, PDF) by the worker
     processes; ``steps`` advances as each file is finished."""
     files: dict[str, bytes] = {}
-    tables = [build_table(data, name) for name in TABLES]
-    workers.submit("tables/tables.xlsx", to_xlsx, tables)
-    for table in tables:
-        workers.submit(f"tables/{table.name}", table_files, table, TABLE_FILES)
-    for stem, svg, width in _direct_svgs(data, chain_graph(data)):
+    for index, (stem, svg, width) in enumerate(_direct_svgs(data, chain_graph(data))):
+        if index == len(MATRICES):  # the matrices' PNGs, the longest jobs, are painting by now
+            _submit_tables(data, workers)
         steps.step(f"figures/{stem}")
         for fmt in formats:
             name = f"figures/{stem}.{fmt}"
