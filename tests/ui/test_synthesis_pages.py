@@ -105,6 +105,28 @@ def test_a_memo_written_on_the_memos_page_is_found_by_search(with_demo, monkeypa
     assert saved.target_id == study.id
 
 
+def test_a_memo_is_edited_and_deleted_from_its_edit_button(with_demo, monkeypatch):
+    url, store, project_id = with_demo
+    first = memos.create_memo(store, USER, project_id, MemoTarget.PROJECT, None, "Draft wording", title="T1")
+    other = memos.create_memo(store, USER, project_id, MemoTarget.PROJECT, None, "Obsolete note", title="T2")
+    at = open_page(url, monkeypatch, "memos")
+    assert [a.key for a in at.text_area] == ["memo_body"]  # the new memo's form; no memo open to edit
+    at.button(key=f"edit_memo_{first}").click().run()
+    assert at.text_area(key=f"memo_body_{first}").value == "Draft wording"
+    assert not [a for a in at.text_area if a.key == f"memo_body_{other}"]  # one edit form at a time
+    at.text_area(key=f"memo_body_{first}").input("Final wording, agreed with the team")
+    at.button(key=f"save_memo_{first}").click().run()
+    assert not at.exception and not at.error
+    bodies = {m.id: m.body for m in memos.list_memos(store, USER, project_id)}
+    assert (bodies[first], bodies[other]) == ("Final wording, agreed with the team", "Obsolete note")
+    assert [a.key for a in at.text_area] == ["memo_body"]
+    assert any("Final wording, agreed with the team" in m.value for m in at.markdown)  # form closed
+    at.button(key=f"edit_memo_{other}").click().run()
+    at.button(key=f"delete_memo_{other}").click().run()
+    left = {m.id for m in memos.list_memos(store, USER, project_id)}
+    assert first in left and other not in left and len(left) == len(bodies) - 1
+
+
 def test_the_audit_page_lists_a_rename_made_on_the_codebook_page(with_demo, monkeypatch):
     url, store, project_id = with_demo
     hope = codes(store, project_id)["Hope"]

@@ -54,25 +54,41 @@ names = {None: "Everything", **{k: k.value.title() for k in MemoTarget}}
 shown_kind = right.selectbox("Written about", list(names), format_func=lambda k: names[k], key="memo_filter")
 rows = memos.list_memos(store, user, project.id, target_type=shown_kind, search=search)
 st.caption(f"{len(rows)} memo{'' if len(rows) == 1 else 's'}, most recently changed first.")
+editing = st.session_state.get("memo_editing")
+
+
+def edit_form(memo: memos.MemoRow) -> None:
+    """The one memo being edited: its title and text, saved with the version it was read at."""
+    with st.form(f"edit_memo_{memo.id}_{memo.version}"):
+        new_title = st.text_input("Title", memo.title, key=f"memo_title_{memo.id}")
+        new_body = st.text_area("Memo", memo.body, key=f"memo_body_{memo.id}", height=150)
+        save, cancel = st.columns([1, 5])
+        saved = save.form_submit_button("Save", type="primary", key=f"save_memo_{memo.id}")
+        cancelled = cancel.form_submit_button("Cancel", key=f"cancel_memo_{memo.id}")
+    deleted = st.button("Delete memo", key=f"delete_memo_{memo.id}", icon=":material/delete:")
+    with reported():
+        if saved:
+            memos.update_memo(
+                store, user, memo.id, expected_version=memo.version, title=new_title, body=new_body
+            )
+        if deleted:
+            memos.delete_memo(store, user, memo.id, expected_version=memo.version)
+        if saved or deleted or cancelled:
+            st.session_state.pop("memo_editing", None)
+            st.rerun()
+
+
+# one Edit button per memo and one edit form at a time: a form in every memo of the page would
+# double what each rerun draws (benchmarks/page_times.py)
 for memo in paged(rows, "memos", MEMOS_PER_PAGE, noun="memos"):
     with st.container(border=True):
+        mine = memo.author == user or can(Action.EDIT_MEMOS_OF_OTHERS)
+        if mine and editing == memo.id:
+            edit_form(memo)
+            continue
         st.markdown(f"**{plain(memo.title or '(untitled)')}** · {plain(memo.target_label)}")
         st.caption(plain(f"{memo.author}, {memo.updated_at:%Y-%m-%d %H:%M}"))
         st.markdown(paragraphs(memo.body))
-        if memo.author != user and not can(Action.EDIT_MEMOS_OF_OTHERS):
-            continue  # another member's memo: only an owner may change it
-        with st.popover("Edit or delete", icon=":material/more_horiz:"):
-            with st.form(f"edit_memo_{memo.id}_{memo.version}"):
-                new_title = st.text_input("Title", memo.title, key=f"memo_title_{memo.id}")
-                new_body = st.text_area("Memo", memo.body, key=f"memo_body_{memo.id}")
-                saved = st.form_submit_button("Save", key=f"save_memo_{memo.id}")
-            deleted = st.button("Delete memo", key=f"delete_memo_{memo.id}")
-        with reported():
-            if saved:
-                memos.update_memo(
-                    store, user, memo.id, expected_version=memo.version, title=new_title, body=new_body
-                )
-            if deleted:
-                memos.delete_memo(store, user, memo.id, expected_version=memo.version)
-            if saved or deleted:
-                st.rerun()
+        if mine and st.button("Edit", key=f"edit_memo_{memo.id}", icon=":material/edit:", type="tertiary"):
+            st.session_state["memo_editing"] = memo.id
+            st.rerun()
