@@ -171,3 +171,41 @@ def test_merging_codes_moves_their_memos_to_the_remaining_code(store):
     assert codebook.merge_codes(store, USER, agency.id, hope.id).memos_moved == 1
     (moved,) = memos.list_memos(store, USER, project_id, target_type=MemoTarget.CODE, target_id=hope.id)
     assert moved.body == "agency note"
+
+
+def test_a_deleted_memo_comes_back_with_undo_as_it_was(store):
+    project_id = demo_project(store)
+    study = list_studies(store, USER, project_id)[0]
+    memo_id = memos.create_memo(store, USER, project_id, MemoTarget.STUDY, study.id, "v1", title="Note")
+    memos.update_memo(store, USER, memo_id, expected_version=1, body="v2")
+    (before,) = memos.list_memos(store, USER, project_id)
+    with store.transaction() as session:
+        guest = ensure_user(session, "peer-worker")
+        session.add(Membership(project_id=project_id, user_id=guest.id, role=Role.STAKEHOLDER))
+    deleted = memos.delete_memo(store, USER, memo_id)
+    assert memos.list_memos(store, USER, project_id) == []
+    with pytest.raises(PermissionDenied, match="stakeholder"):
+        memos.restore_memo(store, "peer-worker", deleted)
+    assert memos.restore_memo(store, USER, deleted) == memo_id
+    (back,) = memos.list_memos(store, USER, project_id)
+    assert (back.id, back.target_type, back.target_id, back.target_label, back.title, back.body) == (
+        memo_id, MemoTarget.STUDY, study.id, before.target_label, "Note", "v2",
+    )  # fmt: skip
+    assert (back.author, back.created_at, back.updated_at) == (USER, before.created_at, before.updated_at)
+    with pytest.raises(Conflict, match="already back"):
+        memos.restore_memo(store, USER, deleted)
+    entries = [e for e in audit_entries(store, USER, project_id) if e.entity_type == "memo"]
+    assert [e.action for e in entries[:2]] == ["create", "delete"]
+    assert entries[0].after["body"] == "v2"
+
+
+def test_a_memo_cannot_come_back_once_what_it_was_about_is_gone(store):
+    project_id = demo_project(store)
+    hope = code_named(store, project_id, "Hope")
+    deleted = memos.delete_memo(
+        store, USER, memos.create_memo(store, USER, project_id, MemoTarget.CODE, hope.id, "hope is central")
+    )
+    codebook.delete_code(store, USER, hope.id)
+    with pytest.raises(NotFound, match="code the memo was about is no longer in this project"):
+        memos.restore_memo(store, USER, deleted)
+    assert memos.list_memos(store, USER, project_id) == []

@@ -105,7 +105,7 @@ def test_a_memo_written_on_the_memos_page_is_found_by_search(with_demo, monkeypa
     assert saved.target_id == study.id
 
 
-def test_a_memo_is_edited_and_deleted_from_its_edit_button(with_demo, monkeypatch):
+def test_a_memo_is_edited_deleted_and_undeleted_from_its_edit_button(with_demo, monkeypatch):
     url, store, project_id = with_demo
     first = memos.create_memo(store, USER, project_id, MemoTarget.PROJECT, None, "Draft wording", title="T1")
     other = memos.create_memo(store, USER, project_id, MemoTarget.PROJECT, None, "Obsolete note", title="T2")
@@ -125,6 +125,11 @@ def test_a_memo_is_edited_and_deleted_from_its_edit_button(with_demo, monkeypatc
     at.button(key=f"delete_memo_{other}").click().run()
     left = {m.id for m in memos.list_memos(store, USER, project_id)}
     assert first in left and other not in left and len(left) == len(bodies) - 1
+    assert at.info[0].value == "Deleted the memo “T2”."
+    at.button(key="undo_memo_delete").click().run()
+    assert not at.exception and not at.error and not at.info
+    back = {m.id: m.body for m in memos.list_memos(store, USER, project_id)}
+    assert back[other] == "Obsolete note" and len(back) == len(bodies)
 
 
 def test_the_audit_page_lists_a_rename_made_on_the_codebook_page(with_demo, monkeypatch):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from workbench.domain.studies import short_citation
 from workbench.services.access import Action, require, require_for_work
-from workbench.services.errors import Invalid, NotFound, check_version, stale_as_conflict
+from workbench.services.errors import Conflict, Invalid, NotFound, check_version, stale_as_conflict
 from workbench.services.visibility import CodingVisibility, visibility
 from workbench.store.audit import record
 from workbench.store.db import Store
@@ -213,12 +213,58 @@ def update_memo(
         _record(session, memo, user, AuditAction.UPDATE, before=before, after=memo_audit(memo))
 
 
-def delete_memo(store: Store, username: str, memo_id: int, *, expected_version: int | None = None) -> None:
-    """Delete a memo (its text stays in the audit log)."""
+@dataclass(frozen=True)
+class DeletedMemo:
+    """What :func:`delete_memo` took out, for :func:`restore_memo` to put back as it was."""
+
+    id: int
+    project_id: int
+    author_id: int | None
+    target_type: MemoTarget
+    target_id: int | None
+    title: str
+    body: str
+    created_at: datetime
+    updated_at: datetime
+
+
+def delete_memo(
+    store: Store, username: str, memo_id: int, *, expected_version: int | None = None
+) -> DeletedMemo:
+    """Delete a memo (its text stays in the audit log); returns what Undo needs to put it back."""
     with store.transaction() as session:
         memo, user = _memo(session, memo_id, username, expected_version)
         _record(session, memo, user, AuditAction.DELETE, before=memo_audit(memo))
+        snapshot = DeletedMemo(
+            memo.id, memo.project_id, memo.author_id, memo.target_type, memo.target_id, memo.title,
+            memo.body, memo.created_at, memo.updated_at,
+        )  # fmt: skip
         session.delete(memo)
+        return snapshot
+
+
+def restore_memo(store: Store, username: str, deleted: DeletedMemo) -> int:
+    """Undo :func:`delete_memo`: the memo back under its id, author and dates, if what it was about is
+    still in the project; returns its id."""
+    with store.transaction() as session:
+        authors = [deleted.author_id] if deleted.author_id is not None else []
+        user = require_for_work(session, deleted.project_id, username, Action.WRITE_MEMOS, authors)
+        if session.get(Memo, deleted.id) is not None:
+            raise Conflict("that memo is already back")
+        if (
+            deleted.target_type is not MemoTarget.PROJECT
+            and _target_project(session, deleted.target_type, deleted.target_id) != deleted.project_id
+        ):
+            raise NotFound(f"the {deleted.target_type.value} the memo was about is no longer in this project")
+        memo = Memo(
+            id=deleted.id, project_id=deleted.project_id, author_id=deleted.author_id,
+            target_type=deleted.target_type, target_id=deleted.target_id, title=deleted.title,
+            body=deleted.body, created_at=deleted.created_at, updated_at=deleted.updated_at,
+        )  # fmt: skip
+        session.add(memo)
+        session.flush()
+        _record(session, memo, user, AuditAction.CREATE, after=memo_audit(memo))
+        return memo.id
 
 
 def memos_visible(viewer: CodingVisibility) -> ColumnElement[bool]:

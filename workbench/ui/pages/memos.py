@@ -55,6 +55,24 @@ shown_kind = right.selectbox("Written about", list(names), format_func=lambda k:
 rows = memos.list_memos(store, user, project.id, target_type=shown_kind, search=search)
 st.caption(f"{len(rows)} memo{'' if len(rows) == 1 else 's'}, most recently changed first.")
 editing = st.session_state.get("memo_editing")
+DELETED = "memo_deleted"  # the memo this session deleted last, which Undo puts back
+
+
+def undo_bar() -> None:
+    """After a delete: which memo went, and an Undo button that puts it back."""
+    gone = st.session_state.get(DELETED)
+    if not isinstance(gone, memos.DeletedMemo) or gone.project_id != project.id:
+        return
+    left, right = st.columns([4, 1], vertical_alignment="center")
+    left.info(f"Deleted the memo “{plain(gone.title or '(untitled)')}”.")
+    if right.button("Undo delete", key="undo_memo_delete", icon=":material/undo:"):
+        with reported():
+            memos.restore_memo(store, user, gone)
+            st.session_state.pop(DELETED, None)
+            st.rerun()
+
+
+undo_bar()
 
 
 def edit_form(memo: memos.MemoRow) -> None:
@@ -72,7 +90,7 @@ def edit_form(memo: memos.MemoRow) -> None:
                 store, user, memo.id, expected_version=memo.version, title=new_title, body=new_body
             )
         if deleted:
-            memos.delete_memo(store, user, memo.id, expected_version=memo.version)
+            st.session_state[DELETED] = memos.delete_memo(store, user, memo.id, expected_version=memo.version)
         if saved or deleted or cancelled:
             st.session_state.pop("memo_editing", None)
             st.rerun()
