@@ -3,13 +3,15 @@ same tokens and the same suggestions as doing it all at once."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from spacy.attrs import IDX, LEMMA, ORTH, SENT_START
 
 from workbench.domain.codebook import parse_codebook
 from workbench.importers.sample_corpus import SAMPLE_CORPUS, read_yaml
-from workbench.nlp import features, forked, pipeline, scoring
+from workbench.nlp import features, forked, pipeline, scoring, units
 from workbench.nlp.codebook import profiles_from_specs
 from workbench.nlp.suggester import Suggester
 
@@ -104,7 +106,8 @@ def test_units_cut_in_a_child_process_are_those_cut_in_the_parent(nlp):
     doc = nlp(text)
     units = features.doc_units(doc)
     assert len(units) > 50 and any(u.quote >= 0 for u in units) and any(u.heading for u in units)
-    assert forked.start_units(doc, features.doc_units)() == units
+    assert forked.start_units(*features.unit_inputs(doc))() == units
+    assert forked.start_units(*features.unit_inputs(doc), parts=3)() == units
     assert forked.units_from_bytes(forked.units_to_bytes(units)) == units
     assert forked.units_from_bytes(forked.units_to_bytes([])) == []
 
@@ -120,6 +123,24 @@ def test_a_long_text_analysed_with_units_from_a_child_gives_the_features_of_one_
     mine, theirs = next(one.analyse([text])), next(two.analyse([text]))
     assert theirs.units == mine.units and np.array_equal(theirs.naming, mine.naming)
     assert one.from_features(mine) == two.from_features(theirs)
+
+
+def test_units_cut_in_runs_of_paragraphs_and_joined_are_those_cut_at_once(nlp):
+    """A run after a section heading's run starts in that section; a run of only one section's
+    paragraphs stays in it; cuts fall only where a paragraph starts."""
+    studies = [p for p in sorted((SAMPLE_CORPUS / "studies").iterdir()) if p.suffix in (".txt", ".md")]
+    text = "\n\n".join(p.read_text(encoding="utf-8") for p in studies[:3]) + AWKWARD * 10
+    inputs = features.unit_inputs(nlp(text))
+    whole = units.split_units(*inputs)
+    assert len({u.section for u in whole}) >= 4
+    for parts in (2, 3, 5, 12):
+        cuts = units.paragraph_cuts(inputs[0], inputs[1], parts)
+        assert 1 <= len(cuts) <= parts - 1
+        runs = [inputs[1][a:b] for a, b in itertools.pairwise([0, *cuts, len(inputs[1])])]
+        assert all("\n\n" in text[inputs[1][cut - 1][0] : inputs[1][cut][0]] for cut in cuts)
+        cut = [units.split_units_part(inputs[0], run, inputs[2]) for run in runs]
+        assert units.join_parts(cut) == whole
+    assert any(part.carried and part.units[0].section is units.Section.FRONT for part in cut)
 
 
 def test_units_are_cut_in_the_parent_when_their_child_fails(nlp):

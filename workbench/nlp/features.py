@@ -117,14 +117,19 @@ UNITS_KEY = "workbench_units"
 (``pipeline.pipe_texts`` with ``processes`` of 2 or more), or None if the child failed."""
 
 
-def doc_units(doc: Doc) -> list[Unit]:
-    """The doc's units, from its text, sentence starts and quotations (``realist_sentences`` and
-    ``realist_quotes`` must have run; no other component changes them)."""
-    if not len(doc):
-        return split_units(doc_text(doc), [], doc._.realist_quotations or [])
+def unit_inputs(doc: Doc) -> tuple[str, list[tuple[int, int]], list[Quotation]]:
+    """What the doc's units are cut from: its text, sentences and quotations (``realist_sentences``
+    and ``realist_quotes`` must have run; no other component changes them)."""
     text = doc_text(doc)
+    if not len(doc):
+        return text, [], doc._.realist_quotations or []
     tokens = doc.to_array([IDX, SENT_START]).astype(np.int64)
-    return split_units(text, _sentences(text, tokens[:, 0], tokens[:, 1]), doc._.realist_quotations or [])
+    return text, _sentences(text, tokens[:, 0], tokens[:, 1]), doc._.realist_quotations or []
+
+
+def doc_units(doc: Doc) -> list[Unit]:
+    """The doc's units (``split_units`` of :func:`unit_inputs`)."""
+    return split_units(*unit_inputs(doc))
 
 
 def analyse(doc: Doc, codebook: CodebookIndex) -> DocFeatures:

@@ -6,14 +6,23 @@ import json
 import os
 import struct
 from collections.abc import Callable
+from functools import partial
+from itertools import pairwise
 from typing import BinaryIO
 
 import numpy as np
 from spacy.attrs import ORTH, SPACY
 from spacy.language import Language
-from spacy.tokens import Doc
 
-from workbench.nlp.units import Section, Unit
+from workbench.nlp.units import (
+    Quotation,
+    Section,
+    Unit,
+    UnitsPart,
+    join_parts,
+    paragraph_cuts,
+    split_units_part,
+)
 
 Arrays = tuple[np.ndarray, np.ndarray]
 """Word ids (uint64 ORTH hashes) and trailing-space flags (bool) of a run of tokens."""
@@ -138,15 +147,33 @@ def units_from_bytes(blob: bytes) -> list[Unit]:
     return [Unit(s, e, q, p, SECTIONS[c], h == 1) for s, e, q, p, c, h in rows]
 
 
-def start_units(doc: Doc, compute: Callable[[Doc], list[Unit]]) -> Callable[[], list[Unit] | None]:
-    """Fork a child that computes ``compute(doc)`` (the doc as it is now: the parent may go on
-    processing it meanwhile); the returned function waits for the units, or gives None if the
-    child failed (the caller then computes them itself)."""
-    wait = in_child(lambda: [units_to_bytes(compute(doc))], 1)
+def start_units(
+    text: str, sentences: list[tuple[int, int]], quotations: list[Quotation], parts: int = 2
+) -> Callable[[], list[Unit]]:
+    """Fork ``parts`` children that cut the units of a run of paragraphs each (``split_units_part``,
+    on the text as it is now: the parent may go on processing the doc meanwhile); the returned
+    function waits for them and joins the runs, cutting a run itself if its child failed."""
+    cuts = paragraph_cuts(text, sentences, parts)
+    runs = [sentences[a:b] for a, b in pairwise([0, *cuts, len(sentences)])]
 
-    def result() -> list[Unit] | None:
-        blobs = wait()
-        return units_from_bytes(blobs[0]) if blobs is not None else None
+    def work(run: list[tuple[int, int]]) -> list[bytes]:
+        units, opened, carried = split_units_part(text, run, quotations)
+        return [units_to_bytes(units), struct.pack("<qq", -1 if opened is None else int(opened), carried)]
+
+    waits = [in_child(partial(work, run), 2) for run in runs]
+
+    def result() -> list[Unit]:
+        parts_cut = []
+        for run, wait in zip(runs, waits, strict=True):
+            blobs = wait()
+            if blobs is None:
+                parts_cut.append(split_units_part(text, run, quotations))
+                continue
+            opened, carried = struct.unpack("<qq", blobs[1])
+            parts_cut.append(
+                UnitsPart(units_from_bytes(blobs[0]), None if opened < 0 else SECTIONS[opened], carried)
+            )
+        return join_parts(parts_cut)
 
     return result
 

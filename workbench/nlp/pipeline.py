@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 from thinc.api import Config
 
 from workbench.nlp.components import TEXT_KEY, KeepText  # importing it registers the factories
-from workbench.nlp.features import UNITS_KEY, doc_units
+from workbench.nlp.features import UNITS_KEY, unit_inputs
 from workbench.nlp.forked import parallel_token_arrays, spare_cpus, start_units, token_arrays
 
 MODEL_ENV = "WORKBENCH_SPACY_MODEL"
@@ -180,13 +180,13 @@ def pipe_texts(
 
 
 def with_units_forked(nlp: Language, doc: Doc) -> Doc:
-    """Run the pipeline on a tokenised doc, the ``UNIT_COMPONENTS`` first, then a forked child cuts
-    the units (``doc.user_data[UNITS_KEY]``: the function ``features.analyse`` waits on) while the
-    other components run."""
+    """Run the pipeline on a tokenised doc, the ``UNIT_COMPONENTS`` first, then two forked children cut
+    the units, half the paragraphs each (``doc.user_data[UNITS_KEY]``: the function ``features.analyse``
+    waits on), while the other components run."""
     first = [(name, proc) for name, proc in nlp.pipeline if name in UNIT_COMPONENTS]
     for _name, proc in first:
         doc = proc(doc)
-    doc.user_data[UNITS_KEY] = start_units(doc, doc_units)
+    doc.user_data[UNITS_KEY] = start_units(*unit_inputs(doc))
     for name, proc in nlp.pipeline:
         if name not in UNIT_COMPONENTS:
             doc = proc(doc)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 from itertools import pairwise
+from typing import NamedTuple
 
 
 class Section(IntEnum):
@@ -275,10 +276,57 @@ def _not_evidence(text: str, start: int, end: int, marks: _Marks) -> bool:
     )
 
 
+class UnitsPart(NamedTuple):
+    """The units of a run of sentences cut alone (:func:`split_units_part`), with what joining the runs
+    again needs: the section they start in is not known inside the run."""
+
+    units: list[Unit]
+    opened: Section | None  # the last section a heading of the run opened (None: no heading did)
+    carried: int  # units before the run's first section heading: in the section carried into the run
+
+
 def split_units(text: str, sentences: list[tuple[int, int]], quotations: list[Quotation]) -> list[Unit]:
     """Cut sentences at quotation and attribution edges, trim them, and tag each piece with its
     quotation, paragraph and section; attributions, captions, reference entries and fragments cut
     off mid-sentence are dropped, and no piece crosses the edge of a quotation."""
+    return split_units_part(text, sentences, quotations).units
+
+
+def paragraph_cuts(text: str, sentences: list[tuple[int, int]], parts: int) -> list[int]:
+    """Where to cut ``sentences`` into at most ``parts`` runs of about equal length that
+    :func:`split_units_part` may cut apart, each run starting a paragraph (no sentence is rejoined
+    across a paragraph break): indices of the sentences starting the second run, the third, ..."""
+    if parts < 2 or len(sentences) < 2:
+        return []
+    starts = [start for start, _end in sentences]
+    cuts: list[int] = []
+    for part in range(1, parts):
+        wanted = bisect.bisect_left(starts, len(text) * part // parts, lo=(cuts[-1] + 1) if cuts else 1)
+        for index in range(max(wanted, 1), len(sentences)):
+            if _PARAGRAPH.search(text, starts[index - 1], starts[index]):
+                cuts.append(index)
+                break
+    return sorted(set(cuts))
+
+
+def join_parts(parts: list[UnitsPart]) -> list[Unit]:
+    """The units of consecutive runs as :func:`split_units` cuts them all at once: a run's units before
+    its first section heading take the section the runs before it ended in."""
+    units: list[Unit] = []
+    section = Section.FRONT
+    for part in parts:
+        if section is not Section.FRONT and part.carried:
+            units.extend(replace(unit, section=section) for unit in part.units[: part.carried])
+            units.extend(part.units[part.carried :])
+        else:
+            units.extend(part.units)
+        section = part.opened if part.opened is not None else section
+    return units
+
+
+def split_units_part(text: str, sentences: list[tuple[int, int]], quotations: list[Quotation]) -> UnitsPart:
+    """:func:`split_units` of a run of sentences that starts a paragraph (:func:`paragraph_cuts`), as
+    if the run started the text; ``join_parts`` puts runs together again."""
     sentences = _rejoin(text, sentences)
     cuts = sorted(
         {q.start for q in quotations} | {q.end for q in quotations} | {q.attribution_end for q in quotations}
@@ -289,6 +337,8 @@ def split_units(text: str, sentences: list[tuple[int, int]], quotations: list[Qu
     marks = _Marks.of(text)
     units: list[Unit] = []
     section, paragraph, quote_index, cut_index = Section.FRONT, 0, 0, 0
+    last_opened: Section | None = None
+    carried = -1  # units before the first heading that opened a section, once one did
     for sent_start, sent_end in sentences:
         pieces, cut_index = _pieces(sent_start, sent_end, cuts, cut_index)
         for piece_start, piece_end in pieces:
@@ -302,7 +352,9 @@ def split_units(text: str, sentences: list[tuple[int, int]], quotations: list[Qu
             inside = quote_index < len(quotations) and quotations[quote_index].start <= start
             heading = looks_like_heading(text[start:end])
             opened = heading_section(text[start:end]) if heading else None
-            section = opened if opened is not None else section
+            if opened is not None:
+                section = last_opened = opened
+                carried = len(units) if carried < 0 else carried
             if inside:
                 units.append(Unit(start, end, quote_index, paragraph, section, heading))
                 continue
@@ -310,7 +362,7 @@ def split_units(text: str, sentences: list[tuple[int, int]], quotations: list[Qu
                 if part_end > part_start and not _not_evidence(text, part_start, part_end, marks):
                     part_heading = heading and (part_start, part_end) == (start, end)
                     units.append(Unit(part_start, part_end, -1, paragraph, section, part_heading))
-    return units
+    return UnitsPart(units, last_opened, len(units) if carried < 0 else carried)
 
 
 def _inside(start: int, end: int, spans: list[tuple[int, int]], ends: list[int]) -> bool:
