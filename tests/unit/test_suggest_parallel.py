@@ -126,8 +126,8 @@ def test_a_long_text_analysed_with_units_from_a_child_gives_the_features_of_one_
 
 
 def test_units_cut_in_runs_of_paragraphs_and_joined_are_those_cut_at_once(nlp):
-    """A run after a section heading's run starts in that section; a run of only one section's
-    paragraphs stays in it; cuts fall only where a paragraph starts."""
+    """Runs of about equal length, cut only where a paragraph starts; joined, a run's units before its
+    first section heading take the section the runs before it ended in."""
     studies = [p for p in sorted((SAMPLE_CORPUS / "studies").iterdir()) if p.suffix in (".txt", ".md")]
     text = "\n\n".join(p.read_text(encoding="utf-8") for p in studies[:3]) + AWKWARD * 10
     inputs = features.unit_inputs(nlp(text))
@@ -135,8 +135,9 @@ def test_units_cut_in_runs_of_paragraphs_and_joined_are_those_cut_at_once(nlp):
     assert len({u.section for u in whole}) >= 4
     for parts in (2, 3, 5, 12):
         cuts = units.paragraph_cuts(inputs[0], inputs[1], parts)
-        assert 1 <= len(cuts) <= parts - 1
         runs = [inputs[1][a:b] for a, b in itertools.pairwise([0, *cuts, len(inputs[1])])]
+        lengths = [run[-1][1] - run[0][0] for run in runs]  # about equal: each child gets a fair share
+        assert len(runs) == parts and all(0.5 < n * parts / len(text) < 1.5 for n in lengths)
         assert all("\n\n" in text[inputs[1][cut - 1][0] : inputs[1][cut][0]] for cut in cuts)
         cut = [units.split_units_part(inputs[0], run, inputs[2]) for run in runs]
         assert units.join_parts(cut) == whole

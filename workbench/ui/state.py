@@ -10,6 +10,7 @@ import streamlit as st
 from workbench.services.code_deletion import DeletedCode
 from workbench.services.coding import CodingAction, DocumentView
 from workbench.services.importing import ImportSummary
+from workbench.services.memos import DeletedMemo
 from workbench.services.suggestions import Suggestion
 from workbench.ui.components.reader import SuggestionLayer
 from workbench.ui.text import plain
@@ -68,6 +69,9 @@ CODING_NOTICE = Slot("coding_notice", Notice)
 CODEBOOK_NOTICE = Slot("codebook_notice", Notice)
 # the code this session deleted last, which Undo on the Codebook page restores
 LAST_DELETED_CODE = Slot("codebook_last_deleted_code", DeletedCode)
+# the memo open for editing on the Memos page, and the one this session deleted last (Undo restores it)
+EDITED_MEMO = Slot("memo_editing", int)
+LAST_DELETED_MEMO = Slot("memo_last_deleted", DeletedMemo)
 # the study chosen on the Coding page, by id (labels may change, the id does not)
 CHOSEN_STUDY = Slot("coding_chosen_study_id", int)
 

@@ -5,7 +5,7 @@ import streamlit as st
 from workbench.services import memos
 from workbench.services.access import Action
 from workbench.services.memos import MemoTarget
-from workbench.ui import resources, revision_cache
+from workbench.ui import resources, revision_cache, state
 from workbench.ui.errors import reported
 from workbench.ui.permissions import can
 from workbench.ui.text import plain
@@ -54,21 +54,20 @@ names = {None: "Everything", **{k: k.value.title() for k in MemoTarget}}
 shown_kind = right.selectbox("Written about", list(names), format_func=lambda k: names[k], key="memo_filter")
 rows = memos.list_memos(store, user, project.id, target_type=shown_kind, search=search)
 st.caption(f"{len(rows)} memo{'' if len(rows) == 1 else 's'}, most recently changed first.")
-editing = st.session_state.get("memo_editing")
-DELETED = "memo_deleted"  # the memo this session deleted last, which Undo puts back
+editing = state.EDITED_MEMO.get()
 
 
 def undo_bar() -> None:
     """After a delete: which memo went, and an Undo button that puts it back."""
-    gone = st.session_state.get(DELETED)
-    if not isinstance(gone, memos.DeletedMemo) or gone.project_id != project.id:
+    gone = state.LAST_DELETED_MEMO.get()
+    if gone is None or gone.project_id != project.id:
         return
     left, right = st.columns([4, 1], vertical_alignment="center")
     left.info(f"Deleted the memo “{plain(gone.title or '(untitled)')}”.")
     if right.button("Undo delete", key="undo_memo_delete", icon=":material/undo:"):
         with reported():
             memos.restore_memo(store, user, gone)
-            st.session_state.pop(DELETED, None)
+            state.LAST_DELETED_MEMO.set(None)
             st.rerun()
 
 
@@ -90,9 +89,11 @@ def edit_form(memo: memos.MemoRow) -> None:
                 store, user, memo.id, expected_version=memo.version, title=new_title, body=new_body
             )
         if deleted:
-            st.session_state[DELETED] = memos.delete_memo(store, user, memo.id, expected_version=memo.version)
+            state.LAST_DELETED_MEMO.set(
+                memos.delete_memo(store, user, memo.id, expected_version=memo.version)
+            )
         if saved or deleted or cancelled:
-            st.session_state.pop("memo_editing", None)
+            state.EDITED_MEMO.set(None)
             st.rerun()
 
 
@@ -108,5 +109,5 @@ for memo in paged(rows, "memos", MEMOS_PER_PAGE, noun="memos"):
         st.caption(plain(f"{memo.author}, {memo.updated_at:%Y-%m-%d %H:%M}"))
         st.markdown(paragraphs(memo.body))
         if mine and st.button("Edit", key=f"edit_memo_{memo.id}", icon=":material/edit:", type="tertiary"):
-            st.session_state["memo_editing"] = memo.id
+            state.EDITED_MEMO.set(memo.id)
             st.rerun()
