@@ -10,7 +10,7 @@ need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 # the PDF ligature tests embed DejaVu Sans (ligature glyphs are not in the PDF core fonts)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
-# cairo paints the bundle's SVG figures as PNG and PDF (cairocffi loads libcairo.so.2)
+# cairo paints the bundle's SVG figures as PNG and PDF (workbench/graphs/libcairo.py loads libcairo.so.2)
 { ls /usr/lib/*/libcairo.so.2 || ls /usr/lib/libcairo.so.2; } >/dev/null 2>&1 || need+=(libcairo2)
 # pdflatex and longtable come with texlive-latex-base; booktabs and pdflscape with -recommended
 tex=()

@@ -7,6 +7,7 @@ from PIL import Image
 
 from workbench.domain.print_geometry import MAX_PNG_PIXELS, MAX_PNG_SIDE, raster_scale
 from workbench.graphs.export import DPI, convert_svg, png_dpi
+from workbench.graphs.libcairo import CairoError
 from workbench.graphs.paint import paint
 from workbench.services.publication import scaled_pngs
 
@@ -54,14 +55,18 @@ def test_a_png_within_the_budget_holds_exactly_the_pixels_cairo_painted_at_300_d
     svg = _svg(640, 480)
     png = convert_svg(svg, "png", 1)
     pixels, size = paint(svg, "png", 300 / 96)
-    painted = Image.frombuffer("RGB", size, pixels, "raw", "BGRX", 4 * size[0], 1)
     decoded = Image.open(io.BytesIO(png))
     assert (
         decoded.mode == "RGB"
-        and decoded.size == (2000, 1500)
+        and decoded.size == size == (2000, 1500)
         and png_dpi(png) == pytest.approx(300, abs=0.01)
     )
-    assert decoded.tobytes() == painted.tobytes()
+    assert decoded.tobytes() == pixels
+    # red, green and blue in that order: the green box, its grey border, the white page around it
+    scale = 300 / 96
+    assert decoded.getpixel((round(200 * scale), round(100 * scale))) == (0x2C, 0xA0, 0x2C)
+    assert decoded.getpixel((round(10 * scale), round(60 * scale))) == (0x55, 0x55, 0x55)
+    assert decoded.getpixel((round(500 * scale), round(400 * scale))) == (255, 255, 255)
 
 
 def test_the_readme_names_each_scaled_down_png_and_says_the_svg_and_pdf_are_full_size():
@@ -76,3 +81,8 @@ def test_the_readme_names_each_scaled_down_png_and_says_the_svg_and_pdf_are_full
         and "16 megapixels" in line
         and "SVG and PDF are full size" in line
     )
+
+
+def test_a_surface_cairo_cannot_make_is_cairos_own_error_not_a_crash():
+    with pytest.raises(CairoError, match="too big"):
+        paint(_svg(40, 20000), "png", 10)  # 200,000 pixels high: past cairo's 32,767

@@ -13,7 +13,6 @@ import io
 import re
 import zipfile
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -23,13 +22,12 @@ from docx.oxml.ns import nsmap, qn
 from docx.shared import Pt
 from lxml import etree
 
-from workbench.domain.safety import neutralise_formula, xml_safe
+from workbench.domain.safety import neutralise_formula, xml_safe, xml_text
 from workbench.domain.tables import Cell, Table
 from workbench.domain.tables import text as cell_text
 from workbench.exporters.xlsx import Sheet, workbook
 
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
-_ENTITIES = {"\r": "&#13;"}  # kept as written; a bare carriage return would be read back as a line feed
 _PARSER = etree.XMLParser(huge_tree=True)
 ROWS_MARKER = "workbench-table-body-rows"
 
@@ -71,8 +69,8 @@ def _landscape(document: object) -> None:
 
 def _text_cell(value: Cell, twips: int) -> str:
     """A ``w:tc`` holding ``value`` (line breaks kept) with a fixed width, as XML text."""
-    lines = xml_safe(cell_text(value)).split("\n")
-    texts = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line, _ENTITIES)}</w:t>' for line in lines)
+    lines = xml_text(cell_text(value)).split("\n")
+    texts = "<w:br/>".join(f'<w:t xml:space="preserve">{line}</w:t>' for line in lines)
     return f'<w:tc><w:tcPr><w:tcW w:w="{twips}" w:type="dxa"/></w:tcPr><w:p><w:r>{texts}</w:r></w:p></w:tc>'
 
 

@@ -34,20 +34,23 @@ _LATEX = {
     "]": "{]}",
 }
 _LATEX_PATTERN = re.compile("|".join(re.escape(k) for k in _LATEX))
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]#|!])")
+_LATEX_TABLE = str.maketrans(_LATEX)
+# Markdown: HTML's & < > as entities, then each punctuation mark that Markdown reads backslash-escaped
+_MARKDOWN = {"&": "&amp;", "<": "&lt;", ">": "&gt;", **{c: "\\" + c for c in "\\`*_[]#|!"}}
+_MARKDOWN_PATTERN = re.compile("|".join(re.escape(k) for k in _MARKDOWN))
+_MARKDOWN_TABLE = str.maketrans(_MARKDOWN)
 
 
 def latex_escape(value: Cell) -> str:
     """Text safe inside a LaTeX document: special characters escaped, line breaks as spaces."""
     flat = " ".join(text(value).split())
-    return _LATEX_PATTERN.sub(lambda m: _LATEX[m.group()], flat)
+    return flat if _LATEX_PATTERN.search(flat) is None else flat.translate(_LATEX_TABLE)
 
 
 def markdown_escape(value: Cell) -> str:
     """Text safe in a Markdown table cell: no raw HTML, no pipes, no emphasis or links."""
     flat = " ".join(text(value).split())
-    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", flat)
+    return flat if _MARKDOWN_PATTERN.search(flat) is None else flat.translate(_MARKDOWN_TABLE)
 
 
 def to_csv(table: Table) -> bytes:

@@ -11,12 +11,13 @@ import math
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
+
+from workbench.domain.safety import xml_text
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships"
-_ENTITIES = {"\r": "&#13;"}  # kept as written; a bare carriage return would be read back as a line feed
 BODY, HEADER = 1, 2  # the cellXfs indexes of STYLES
 STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="{MAIN}"><fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/>\
@@ -55,7 +56,7 @@ def _cell(ref: str, value: str | int | float, style: int) -> str:
     if isinstance(value, str):
         if not value:
             return f'<c r="{ref}" s="{style}"/>'
-        text = escape(value, _ENTITIES)
+        text = xml_text(value)
         return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
     if isinstance(value, float) and not math.isfinite(value):
         return _cell(ref, str(value), style)
@@ -113,7 +114,7 @@ def workbook(sheets: Sequence[Sheet]) -> bytes:
         f"{overrides}</Types>"
     )
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:  # fastest, as DOCX
         archive.writestr("[Content_Types].xml", types)
         archive.writestr(
             "_rels/.rels",

@@ -24,8 +24,7 @@ from workbench.domain.print_geometry import MAX_PNG_PIXELS, PRINT_CM
 from workbench.domain.sankey_layout import sankey_layout
 from workbench.domain.tables import TABLES, build_table
 from workbench.exporters.bundle import write_bundle
-from workbench.exporters.office import to_xlsx
-from workbench.exporters.tables import TABLE_FORMATS, table_files, write_table
+from workbench.exporters.tables import TABLE_FORMATS, table_files, workbook_file, write_table
 from workbench.graphs.export import DPI, convert_svg, png_dpi, render
 from workbench.graphs.export import FORMATS as FIGURE_FORMATS
 from workbench.graphs.infographic import context_infographic
@@ -168,7 +167,7 @@ class _Steps:
 def _tables(data: ProgrammeData, steps: _Steps) -> dict[str, bytes]:
     tables = [build_table(data, name) for name in TABLES]
     steps.step("tables/tables.xlsx")
-    files: dict[str, bytes] = {"tables/tables.xlsx": to_xlsx(tables)}
+    files: dict[str, bytes] = {"tables/tables.xlsx": workbook_file(tables)}
     for table in tables:
         steps.step(f"tables/{table.name}")
         for fmt in ("docx", "csv", "md", "tex"):
@@ -211,7 +210,7 @@ def _submit_tables(data: ProgrammeData, workers: Workers) -> None:
     for name in TABLES:
         tables.append(build_table(data, name))
         workers.submit(f"tables/{tables[-1].name}", table_files, tables[-1], TABLE_FILES)
-    workers.submit("tables/tables.xlsx", to_xlsx, tables)
+    workers.submit("tables/tables.xlsx", workbook_file, tables)
 
 
 def _direct_files(
