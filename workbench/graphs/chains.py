@@ -7,12 +7,13 @@ arrow into the target's bottom. Links on a loop are red.
 
 from __future__ import annotations
 
-from typing import Any
-
-import plotly.graph_objects as go
+from typing import TYPE_CHECKING, Any
 
 from workbench.domain.overview import ChainGraph, ChainLink
 from workbench.graphs.style import fixed_canvas, safe
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 STEP_X, STEP_Y, BOX_W, BOX_H = 260.0, 90.0, 200.0, 56.0
 LOOP, OTHER = "#d62728", "#666666"
@@ -91,6 +92,8 @@ def box_statement(statement: str) -> str:
 
 def chains_figure(graph: ChainGraph) -> go.Figure:
     """Chained configurations as boxes in layers; links in feedback loops drawn red."""
+    import plotly.graph_objects as go  # loaded only where a plotly figure is built
+
     place, width, height, bottom = placement(graph)
     shapes, notes = _links(graph, place, bottom)
     for node in graph.nodes:

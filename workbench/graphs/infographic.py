@@ -10,9 +10,7 @@ carry the hover text and, as ``customdata``, the node or edge key that a click s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-import plotly.graph_objects as go
+from typing import TYPE_CHECKING, Any
 
 from workbench.domain.figure_layout import (
     FONT_PX,
@@ -27,6 +25,9 @@ from workbench.domain.figure_legend import LegendEntry, Swatch
 from workbench.domain.figures import ContextFigure, ProgrammeData, context_figure
 from workbench.domain.print_geometry import PRINT_CM, Rect, Text
 from workbench.graphs.style import FONT, INK, alpha, citations, fixed_canvas, safe, shade, tint
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 ROLE_NAMES = {"header": "Context", "subfactor": "Sub-factor", "mechanism": "Mechanism", "outcome": "Outcome"}
 RADIUS = 14.0
@@ -149,6 +150,8 @@ def _studies(count: int) -> str:
 
 
 def _markers(layout: Layout, figure: ContextFigure, studies: dict[int, str]) -> list[go.Scatter]:
+    import plotly.graph_objects as go  # loaded only where a plotly figure is built
+
     nodes = {n.key: n for n in figure.nodes()}
     boxes = [b for b in layout.boxes if b.key in nodes]
     box_hover = [
@@ -228,6 +231,8 @@ def infographic(
     placed: Layout, figure: ContextFigure, studies: dict[int, str], counts: bool = True
 ) -> go.Figure:
     """The plotly figure of a laid-out context; ``studies`` maps study ids to short citations."""
+    import plotly.graph_objects as go  # loaded only where a plotly figure is built
+
     fig = go.Figure(_markers(placed, figure, studies))
     shapes = [_line_shape(line) for line in placed.lines]
     shapes += [_box_shape(box) for box in placed.boxes]

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import plotly.graph_objects as go
+from typing import TYPE_CHECKING
 
 from workbench.domain.figures import ProgrammeData
 from workbench.domain.overview import (
@@ -27,6 +26,9 @@ from workbench.domain.sankey_layout import (
 from workbench.graphs.chains import chains_figure
 from workbench.graphs.style import FONT, alpha, citations, safe
 
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
 LINK_HOVER = "%{source.label} → %{target.label}<br>%{value} studies: %{customdata}<extra></extra>"
 LABEL_INK = "#1a1a1a"
 LINK_OPACITY = 0.28  # light bands, so the dark labels drawn over them keep their contrast
@@ -43,6 +45,8 @@ def sankey_figure(model: Sankey, studies: dict[int, str], title: str = "") -> go
 
     Laid out for print at 17 cm: labels are dark, at least 8 pt there, and sit over light bands.
     """
+    import plotly.graph_objects as go  # loaded only where a plotly figure is built
+
     index = {n.key: i for i, n in enumerate(model.nodes)}
     nodes = model.nodes
     fig = go.Figure(
@@ -86,6 +90,8 @@ def sankey_figure(model: Sankey, studies: dict[int, str], title: str = "") -> go
 
 def _cell_markers(matrix: Matrix, rows: list[str], columns: list[str], unit: str) -> go.Scatter:
     """Invisible markers on the non-empty cells: their hover text, and the cell key a click selects."""
+    import plotly.graph_objects as go  # loaded only where a plotly figure is built
+
     cells = {(c.row, c.column): c for c in matrix.cells}
     points = [
         (ci, ri, cells[(r, c)])
@@ -155,6 +161,8 @@ def _size(fig: go.Figure, title: str, rows: list[str], columns: list[str]) -> No
 
 def matrix_figure(matrix: Matrix, colour: str = "#1f77b4", cell_label: str = "studies") -> go.Figure:
     """A heatmap of the matrix with numbers in the cells; each non-empty cell is a clickable marker."""
+    import plotly.graph_objects as go  # loaded only where a plotly figure is built
+
     values = matrix.values()
     rows = [safe(label) for _, label in matrix.rows]
     columns = [safe(label) for _, label in matrix.columns]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import plotly.graph_objects as go
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
 
 FONT = "Arial, Liberation Sans, Helvetica, sans-serif"
 INK = "#333333"

@@ -4,7 +4,9 @@ Each worker is a fresh ``python -m workbench.services.bundle_workers`` reading p
 function and its arguments) from its standard input and writing each answer to its standard output. A
 fresh interpreter, not ``multiprocessing``: its fork copies the caller's threads' locks (a Streamlit
 server has many threads), and its spawn and forkserver modes re-run the caller's ``__main__``, which under
-Streamlit is the app script. Workers import only what their jobs need (python-docx, cairo, Pillow): the
+Streamlit is the app script. Workers run at a lower priority (nice 10): the process that reads the
+project and draws the SVGs feeds them, and an app server stays responsive while a bundle is built.
+Workers import only what their jobs need (python-docx, cairo, Pillow): the
 caller names it (``preload``: modules to import, ``module:function`` to call) so that each new worker
 loads it as it starts, while the caller reads the project, not when the first job arrives. Workers stay
 idle after a bundle for the next one (the Export page's next bundle skips about half a CPU second of
@@ -252,6 +254,7 @@ def keep_freed_memory(size: int = HEAP_BYTES) -> None:
 
 
 if __name__ == "__main__":
+    os.nice(10)  # the caller, which feeds the jobs, goes first
     keep_freed_memory()
     load(sys.argv[1:])
     channel = sys.stdout.buffer
