@@ -9,7 +9,14 @@ from workbench.domain.tables import Table
 from workbench.exporters.tables import table_files
 from workbench.graphs.export import FigureExportError, convert_svg, with_dpi
 from workbench.graphs.paint import PaintError
-from workbench.services.bundle_workers import MAX_WORKERS, Workers, WorkerStopped, prestart, worker_count
+from workbench.services.bundle_workers import (
+    MAX_WORKERS,
+    NICENESS,
+    Workers,
+    WorkerStopped,
+    prestart,
+    worker_count,
+)
 
 SVG = (
     b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
@@ -28,6 +35,13 @@ def test_workers_write_every_submitted_file_with_the_same_bytes_as_the_caller_wo
     assert results["figures/a.png"] == convert_svg(SVG, "png", 1)
     assert results["tables/codes"] == table_files(TABLE, ("csv", "md"))
     assert results["figures/a.pdf"].startswith(b"%PDF")
+
+
+def test_workers_run_below_the_callers_priority_so_an_app_server_keeps_serving_its_users():
+    with Workers(1) as workers:
+        workers.submit("niceness", os.nice, 0)  # adds nothing, says the worker's niceness
+        ((_, niceness),) = list(workers.results())
+    assert niceness == min(os.nice(0) + NICENESS, 19)
 
 
 def test_a_service_error_in_a_worker_reaches_the_caller_as_itself():
