@@ -148,13 +148,16 @@ def _chunk(kind: bytes, body: bytes) -> bytes:
 
 
 def _png(pixels: bytes, size: tuple[int, int], dpi: int = DPI) -> bytes:
-    """RGB pixels as an 8-bit RGB PNG declaring ``dpi``: rows unfiltered and deflated at zlib level 1,
-    about twice as fast as Pillow's adaptive row filters (and cairo's own writer is slower still) on a
-    print-size canvas, for files about a third larger. Each row goes to zlib as a slice of ``pixels``
-    after its filter byte: no copy of the image is framed first."""
+    """RGB pixels as an 8-bit RGB PNG declaring ``dpi``: rows unfiltered and deflated at level 1 by
+    Intel's ISA-L (``isal``; a standard zlib stream, a third of zlib's level 1 time on a print-size
+    canvas, files about the same size), several times faster than Pillow's adaptive row filters (and
+    cairo's own writer is slower still). Each row goes to the compressor as a slice of ``pixels`` after
+    its filter byte: no copy of the image is framed first."""
+    from isal import isal_zlib
+
     width, height = size
     line = 3 * width
-    rows, deflate, none = memoryview(pixels), zlib.compressobj(1), b"\x00"
+    rows, deflate, none = memoryview(pixels), isal_zlib.compressobj(1), b"\x00"
     compressed = [deflate.compress(part) for start in range(0, line * height, line)
                   for part in (none, rows[start : start + line])]  # fmt: skip
     compressed.append(deflate.flush())

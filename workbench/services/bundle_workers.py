@@ -40,9 +40,10 @@ PRELOAD = (
     "workbench.exporters.tables",
     "workbench.graphs.export",
     "PIL.Image",
+    "isal.isal_zlib",
     "workbench.graphs.paint:warm_up",
 )
-"""What the bundle's jobs load: the table writers (python-docx), cairo with its fonts, Pillow."""
+"""What the bundle's jobs load: the table writers (python-docx), cairo with its fonts, Pillow, ISA-L."""
 PIPE_BYTES = 2**20  # Linux's default limit for a pipe's size (/proc/sys/fs/pipe-max-size)
 NICENESS = 5
 """How much lower the workers' priority is: a fresh ``workbench bundle`` took 5.5 s with 5 and 10, 5.7 s
