@@ -5,6 +5,7 @@ import io
 import struct
 import zipfile
 import zlib
+from datetime import datetime
 
 import pytest
 from docx import Document
@@ -222,3 +223,16 @@ def test_a_bundle_stores_compressed_formats_as_they_are_and_deflates_text():
         "tables/a.docx": zipfile.ZIP_STORED,
     }
     assert {name: archive.read(name) for name in files} == files
+
+
+def test_a_bundle_reads_back_whole_with_its_names_dates_and_permissions():
+    files = {"figures/context-ελπίδα-希望.svg": "<svg>ελπίδα</svg>".encode(), "tables/b.md": b"| a |\n" * 500}
+    written = datetime(2026, 12, 4, 18, 30, 17)
+    archive = zipfile.ZipFile(io.BytesIO(write_bundle(files, "# Bundle", written)))
+    assert archive.testzip() is None  # every entry's CRC checks out
+    assert archive.namelist() == ["README.md", *sorted(files)]
+    assert archive.read("README.md") == b"# Bundle"
+    for info in archive.infolist():
+        assert info.date_time == (2026, 12, 4, 18, 30, 16)  # zip dates count in two-second steps
+        assert info.external_attr >> 16 == 0o100644
+    assert archive.read("figures/context-ελπίδα-希望.svg") == files["figures/context-ελπίδα-希望.svg"]

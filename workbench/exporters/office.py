@@ -26,6 +26,7 @@ from workbench.domain.safety import neutralise_formula, xml_safe, xml_text
 from workbench.domain.tables import Cell, Table
 from workbench.domain.tables import text as cell_text
 from workbench.exporters.xlsx import Sheet, workbook
+from workbench.exporters.zipped import write_zip
 
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 _PARSER = etree.XMLParser(huge_tree=True)
@@ -85,19 +86,18 @@ def _body_xml(rows: Sequence[Sequence[Cell]], twips: Sequence[int]) -> str:
 
 def _with_rows(docx: bytes, marker: str, rows: str) -> bytes:
     """The saved document with the body rows' XML text in place of the ``marker`` comment (no parse and
-    re-serialisation of thousands of rows), every part deflated at zlib's fastest level."""
+    re-serialisation of thousands of rows), its parts in their order, written by :func:`write_zip`."""
     source = zipfile.ZipFile(io.BytesIO(docx))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for item in source.infolist():
-            data = source.read(item)
-            if item.filename == "word/document.xml":
-                text = data.decode("utf-8")
-                if text.count(f"<!--{marker}-->") != 1:
-                    raise ValueError("the table's row marker is not in the document once")
-                data = text.replace(f"<!--{marker}-->", rows).encode("utf-8")
-            target.writestr(item.filename, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
-    return out.getvalue()
+    parts = []
+    for item in source.infolist():
+        data = source.read(item)
+        if item.filename == "word/document.xml":
+            text = data.decode("utf-8")
+            if text.count(f"<!--{marker}-->") != 1:
+                raise ValueError("the table's row marker is not in the document once")
+            data = text.replace(f"<!--{marker}-->", rows).encode("utf-8")
+        parts.append((item.filename, data))
+    return write_zip(parts)
 
 
 def new_document(landscape: bool) -> DocxDocument:

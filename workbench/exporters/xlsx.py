@@ -6,14 +6,13 @@ openpyxl's per-cell objects on a table of thousands of rows; Excel, LibreOffice 
 
 from __future__ import annotations
 
-import io
 import math
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import quoteattr
 
 from workbench.domain.safety import xml_text
+from workbench.exporters.zipped import write_zip
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -113,24 +112,23 @@ def workbook(sheets: Sequence[Sheet]) -> bytes:
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
         f"{overrides}</Types>"
     )
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:  # fastest, as DOCX
-        archive.writestr("[Content_Types].xml", types)
-        archive.writestr(
+    parts = [
+        ("[Content_Types].xml", types),
+        (
             "_rels/.rels",
             f'{head}<Relationships xmlns="{PACKAGE}"><Relationship Id="rId1" '
             f'Type="{RELATIONS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
-        )
-        archive.writestr(
+        ),
+        (
             "xl/workbook.xml",
             f'{head}<workbook xmlns="{MAIN}" xmlns:r="{RELATIONS}"><sheets>{entries}</sheets></workbook>',
-        )
-        archive.writestr(
+        ),
+        (
             "xl/_rels/workbook.xml.rels",
             f'{head}<Relationships xmlns="{PACKAGE}">{links}<Relationship Id="rId{len(sheets) + 1}" '
             f'Type="{RELATIONS}/styles" Target="styles.xml"/></Relationships>',
-        )
-        archive.writestr("xl/styles.xml", STYLES)
-        for i, sheet in enumerate(sheets, start=1):
-            archive.writestr(f"xl/worksheets/sheet{i}.xml", _sheet_xml(sheet))
-    return out.getvalue()
+        ),
+        ("xl/styles.xml", STYLES),
+        *((f"xl/worksheets/sheet{i}.xml", _sheet_xml(sheet)) for i, sheet in enumerate(sheets, start=1)),
+    ]
+    return write_zip([(name, text.encode("utf-8")) for name, text in parts])

@@ -23,12 +23,11 @@ What is written (valid against QDA-XML 1.0 ``Project.xsd``, namespace ``urn:QDA-
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 
 from lxml import etree
 
+from workbench.exporters.zipped import write_zip
 from workbench.interop.model import QdaCode, QdaLink, QdaNote, QdaProject, QdaSet, TextSource
 
 NS = "urn:QDA-XML:project:1.0"
@@ -206,9 +205,5 @@ def write_qde(project: QdaProject) -> bytes:
 
 def write_qdpx(project: QdaProject) -> bytes:
     """The ``.qdpx`` zip: ``project.qde`` and each source's text as ``sources/<GUID>.txt`` (UTF-8, no BOM)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(QDE_NAME, write_qde(project))
-        for source in project.sources:
-            zf.writestr(source_path(source), source.text.encode("utf-8"))
-    return buffer.getvalue()
+    sources = [(source_path(source), source.text.encode("utf-8")) for source in project.sources]
+    return write_zip([(QDE_NAME, write_qde(project)), *sources])
