@@ -5,10 +5,12 @@ import io
 import pytest
 from PIL import Image
 
+from workbench.domain.overview import Cell, Matrix
 from workbench.domain.print_geometry import MAX_PNG_PIXELS, MAX_PNG_SIDE, raster_scale
 from workbench.graphs.export import DPI, convert_svg, png_dpi
 from workbench.graphs.libcairo import CairoError
 from workbench.graphs.paint import paint
+from workbench.graphs.svg import matrix_svg
 from workbench.services.publication import scaled_pngs
 
 
@@ -86,3 +88,17 @@ def test_the_readme_names_each_scaled_down_png_and_says_the_svg_and_pdf_are_full
 def test_a_surface_cairo_cannot_make_is_cairos_own_error_not_a_crash():
     with pytest.raises(CairoError, match="too big"):
         paint(_svg(40, 20000), "png", 10)  # 200,000 pixels high: past cairo's 32,767
+
+
+def test_a_label_with_a_control_character_still_paints_as_png_and_pdf():
+    # a vertical tab, as text pasted from a PDF can carry, in a code name and a study's citation
+    matrix = Matrix(
+        "Excerpts\x0b by study",
+        (("s1", "Okafor\x0b et al., 2024"),),
+        (("c1", "Trust\x0bbuilding & <safety>"),),
+        (Cell("s1", "c1", 3, frozenset({1}), ()),),
+    )
+    svg = matrix_svg(matrix, "#2ca02c")
+    assert "\x0b" not in svg and "Trustbuilding &amp; &lt;safety&gt;" in svg
+    assert convert_svg(svg, "png", 1).startswith(b"\x89PNG")
+    assert convert_svg(svg, "pdf", 1).startswith(b"%PDF")

@@ -161,7 +161,7 @@ def sheet_name(title: str, taken: set[str]) -> str:
 
 
 def _sheet_value(value: Cell) -> Cell:
-    return value if not isinstance(value, str) else xml_safe(neutralise_formula(value))
+    return value if not isinstance(value, str) else neutralise_formula(value)  # the writer makes it XML
 
 
 def to_xlsx(tables: Sequence[Table]) -> bytes:

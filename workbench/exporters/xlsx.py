@@ -34,7 +34,8 @@ applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf></cellXfs><cellS
 @dataclass(frozen=True)
 class Sheet:
     """One sheet: its name, column widths (characters), header row and body rows (text or numbers;
-    text is written as it is, never read as a formula, so neutralise it beforehand if need be)."""
+    text is written as it is, never read as a formula, so neutralise it beforehand if need be; what XML
+    cannot hold is dropped, and ``& < >`` escaped, here)."""
 
     name: str
     widths: Sequence[float]

@@ -46,7 +46,7 @@ def write_zip(
     directory: list[bytes] = []
     offset = 0
     for name, content in entries:
-        keep = name.lower().endswith(suffixes) if suffixes else False
+        keep = name.lower().endswith(suffixes)
         data = content if keep else isal_zlib.compress(content, LEVEL, -15)  # raw deflate, no header
         encoded = name.encode("utf-8")
         if max(len(content), len(data), offset) > _LIMIT:

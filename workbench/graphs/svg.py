@@ -13,20 +13,14 @@ from workbench.domain.figure_layout import FONT_PX, SMALL_PX, Box, Layout, Line
 from workbench.domain.figure_legend import Swatch
 from workbench.domain.overview import ChainGraph, Matrix
 from workbench.domain.print_geometry import LINE_EM, Point, Rect, Text, text_width
+from workbench.domain.safety import xml_text
 from workbench.domain.sankey_layout import SankeyLayout
 from workbench.graphs.chains import BOX_H, BOX_W, LOOP, OTHER, box_statement, placement
 from workbench.graphs.infographic import OUTCOME_FILL, RADIUS, box_paint, curve_path, rounded_path
 from workbench.graphs.overview import LABEL_INK, LINK_OPACITY, matrix_size
 from workbench.graphs.style import FONT, INK, rgb, shade, tint
 
-
-def escape(text: str) -> str:
-    """Text as SVG character data: ``& < >`` as entities (xml.sax.saxutils would load urllib and ssl
-    into the process that draws the bundle's figures, a few hundredths of a second for three lines)."""
-    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
-
-
-_FONT_ATTRIBUTE = f'"{escape(FONT)}"'  # FONT holds no quote
+_FONT_ATTRIBUTE = f'"{xml_text(FONT)}"'  # FONT holds no quote
 
 LINE_OPACITY = 0.6  # the lines' colour at 60 %, as in the plotly figure
 TAG_PAD = 2.0  # plotly's borderpad (1) plus its border (1) on each side of a count
@@ -89,7 +83,7 @@ def text_block(
     spans = []
     for i, line in enumerate(lines):
         style = ' font-style="italic"' if italic_last and i == len(lines) - 1 else ""
-        spans.append(f'<tspan x="{_n(x)}" y="{_n(first + i * step)}"{style}>{escape(line)}</tspan>')
+        spans.append(f'<tspan x="{_n(x)}" y="{_n(first + i * step)}"{style}>{xml_text(line)}</tspan>')
     weight = ' font-weight="bold"' if bold else ""
     return (
         f'<text font-family={_FONT_ATTRIBUTE} font-size="{_n(size)}" fill="{ink}" text-anchor="{svg_anchor}" '
@@ -141,7 +135,7 @@ def infographic_svg(placed: Layout, counts: bool = True) -> str:
     top = _n(placed.legend_top)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}">',
-        f"<title>{escape(placed.title)}</title>",
+        f"<title>{xml_text(placed.title)}</title>",
         f'<rect x="0" y="0" width="{w}" height="{h}" fill="white"/>',
         *(line_shape(line) for line in placed.lines),
         *(box_shape(b) for b in placed.boxes if b.kind == "panel"),
@@ -183,7 +177,7 @@ def matrix_svg(matrix: Matrix, colour: str = "#1f77b4") -> str:
     w, h = _n(size.width), _n(round(size.height))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}">',
-        f"<title>{escape(matrix.title)}</title>",
+        f"<title>{xml_text(matrix.title)}</title>",
         f'<rect x="0" y="0" width="{w}" height="{h}" fill="white"/>',
     ]
     texts = []
@@ -214,7 +208,7 @@ def _plain_text(
     turn = f' transform="rotate({_n(rotate)} {_n(x)} {_n(y)})"' if rotate else ""
     return (
         f'<text font-family={_FONT_ATTRIBUTE} font-size="{_n(size)}" fill="{ink}" text-anchor="{anchor}" '
-        f'dominant-baseline="central"{turn}><tspan x="{_n(x)}" y="{_n(y)}">{escape(label)}</tspan></text>'
+        f'dominant-baseline="central"{turn}><tspan x="{_n(x)}" y="{_n(y)}">{xml_text(label)}</tspan></text>'
     )
 
 
@@ -276,7 +270,7 @@ def _mixed_text(lines: tuple[tuple[str, bool], ...], x: float, cy: float, size: 
     first = cy - step * (len(lines) - 1) / 2
     weight = {True: ' font-weight="bold"', False: ""}
     spans = "".join(
-        f'<tspan x="{_n(x)}" y="{_n(first + i * step)}"{weight[bold]}>{escape(line)}</tspan>'
+        f'<tspan x="{_n(x)}" y="{_n(first + i * step)}"{weight[bold]}>{xml_text(line)}</tspan>'
         for i, (line, bold) in enumerate(lines)
     )
     return (
@@ -307,7 +301,7 @@ def sankey_svg(placed: SankeyLayout) -> str:
     w, h = _n(placed.width), _n(placed.height)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}">',
-        f"<title>{escape(placed.title.lines[0])}</title>",
+        f"<title>{xml_text(placed.title.lines[0])}</title>",
         f'<rect x="0" y="0" width="{w}" height="{h}" fill="white"/>',
     ]
     for band in placed.bands:
